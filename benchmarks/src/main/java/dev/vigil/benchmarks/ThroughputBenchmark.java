@@ -1,0 +1,144 @@
+package dev.vigil.benchmarks;
+
+import dev.vigil.benchmarks.transport.EchoTransport;
+import dev.vigil.benchmarks.transport.EchoTransport.Client;
+import dev.vigil.benchmarks.transport.EchoTransport.EchoListener;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Echo throughput over loopback. Each of {@code connections} client connections keeps {@code window} frames of
+ * {@code payload} bytes in flight: every echo it receives is counted and answered with a new frame. The load runs
+ * on the implementation's own threads; the benchmark method only samples the counters, as gRPC's streaming
+ * ping-pong benchmark does, so JMH's primary score (calls per second) means nothing.
+ *
+ * <p>The figures are the {@link Counters}: {@code messages} (echoes received per second, from every connection) and
+ * {@code cpuNanos} (CPU nanoseconds the whole process used per second, client and server side together); the report
+ * divides the two into messages per CPU-second. Run with {@code -prof gc} for allocation per message.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-Dio.netty.leakDetection.level=disabled"})
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Threads(1)
+public class ThroughputBenchmark {
+    /** How long the benchmark method sleeps between samples of the counters. */
+    private static final long SAMPLE_MILLIS = 20;
+
+    @Param({"vigil", "netty", "socket"})
+    public String impl;
+
+    @Param({"64", "1024"})
+    public int payload;
+
+    @Param({"1", "16", "256", "1024"})
+    public int connections;
+
+    @Param({"1", "16"})
+    public int window;
+
+    private final LongAdder echoed = new LongAdder();
+    private final List<Client> clients = new ArrayList<>();
+    private EchoTransport transport;
+    private volatile boolean running;
+
+    @Setup(Level.Trial)
+    public void start() throws Exception {
+        byte[] message = new byte[payload];
+        Arrays.fill(message, (byte) 'x');
+        transport = EchoTransport.of(impl);
+        InetSocketAddress server = transport.startServer(null, EchoTransport.ServerEvents.NONE);
+        EchoListener listener = (client, length) -> {
+            echoed.increment();
+            if (running) {
+                client.send(message);
+            }
+        };
+        for (int i = 0; i < connections; i++) {
+            clients.add(transport.connect(server, null, listener));
+        }
+        running = true;
+        for (Client c : clients) {
+            for (int i = 0; i < window; i++) {
+                c.send(message);
+            }
+            c.flush();
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() {
+        running = false;
+        if (transport != null) {
+            transport.close();
+        }
+    }
+
+    /** The figures: reset at each iteration, read by JMH at its end and divided by its length. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Counters {
+        /** Echoes received. */
+        public long messages;
+        /** CPU time used by the process, in nanoseconds. */
+        public long cpuNanos;
+        private long messages0;
+        private long cpu0;
+
+        @Setup(Level.Iteration)
+        public void reset(ThroughputBenchmark bench) {
+            messages = 0;
+            cpuNanos = 0;
+            messages0 = bench.echoed.sum();
+            cpu0 = Jvm.processCpuNanos();
+        }
+
+        @TearDown(Level.Iteration)
+        public void check() {
+            if (messages == 0) {
+                throw new IllegalStateException("not one echo in a whole iteration: the load stalled");
+            }
+        }
+
+        void sample(ThroughputBenchmark bench) {
+            messages = bench.echoed.sum() - messages0;
+            cpuNanos = Jvm.processCpuNanos() - cpu0;
+        }
+    }
+
+    /**
+     * Samples the counters.
+     *
+     * @param counters the counters
+     * @return the messages echoed so far in this iteration
+     * @throws InterruptedException if interrupted
+     */
+    @Benchmark
+    public long echo(Counters counters) throws InterruptedException {
+        Thread.sleep(SAMPLE_MILLIS);
+        counters.sample(this);
+        return counters.messages;
+    }
+}

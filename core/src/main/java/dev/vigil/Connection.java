@@ -1,0 +1,75 @@
+package dev.vigil;
+
+import org.jetbrains.annotations.Nullable;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One TCP connection to a peer, server side or client side. Thread-safe: every method may be called from any thread.
+ *
+ * <h2>What {@link #send} promises</h2>
+ * A completed future means the frame was written to the socket, that is handed to the kernel; it does not mean the
+ * peer received or processed it (as with Netty's write promise); confirm delivery with a reply of your own where you
+ * need it. Within one connection, messages are written in the order their {@code send} calls returned, never
+ * duplicated, and never dropped silently: every future completes, normally once written, or exceptionally with a
+ * {@link ConnectionClosedException} carrying the {@link CloseReason} if the connection ended first.
+ *
+ * @param <M> the type of messages
+ */
+public interface Connection<M> {
+
+    /** {@return a number unique within this JVM, also used in thread names and log lines ({@code conn-42})} */
+    long id();
+
+    /** {@return whether this side opened the connection ({@link ConnectionManager#connect}) rather than accepted it} */
+    boolean isClient();
+
+    /** {@return the local address of the socket} */
+    InetSocketAddress localAddress();
+
+    /** {@return the peer's address} */
+    InetSocketAddress remoteAddress();
+
+    /** {@return the current state; it may change the moment after} */
+    ConnectionState state();
+
+    /** {@return why the connection ended, or {@code null} while it has not} */
+    @Nullable CloseReason closeReason();
+
+    /**
+     * Queues a message to be written. Returns at once unless the outbound queue is full and the manager's
+     * {@link BackpressurePolicy} is {@link BackpressurePolicy#BLOCK}.
+     *
+     * @param message the message
+     * @return a future that completes when the frame has been written to the socket, or fails with a
+     *         {@link ConnectionClosedException} if the connection ends first, with the codec's exception if the
+     *         message cannot be encoded, or with a {@link java.util.concurrent.RejectedExecutionException} if the
+     *         queue is full under {@link BackpressurePolicy#FAIL}
+     */
+    CompletableFuture<Void> send(M message);
+
+    /**
+     * Closes the connection gracefully: new sends fail, every message already accepted is written, a CLOSE frame
+     * tells the peer, and the socket is closed when the peer answers or after the manager's close timeout. Returns
+     * at once; {@link ConnectionListener#onClose} reports the end with {@link CloseReason.Kind#CLOSED_LOCALLY}.
+     * Calling it again, or on a closed connection, does nothing.
+     */
+    void close();
+
+    /** {@return the round-trip time measured by heartbeats so far} */
+    RttStats rtt();
+
+    /** {@return the connection's counters at this moment} */
+    ConnectionStats stats();
+
+    /** {@return the object attached with {@link #attach}, or {@code null}} */
+    @Nullable Object attachment();
+
+    /**
+     * Attaches an object of your own to this connection (a session, a user id), replacing any earlier one.
+     *
+     * @param attachment the object, or {@code null} to clear it
+     */
+    void attach(@Nullable Object attachment);
+}

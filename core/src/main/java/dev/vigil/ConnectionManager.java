@@ -1,0 +1,323 @@
+package dev.vigil;
+
+import dev.vigil.internal.DefaultConnectionManager;
+import dev.vigil.internal.Settings;
+import dev.vigil.internal.Validation;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Makes and keeps heartbeat-managed connections: a server ({@link #bind}), clients ({@link #connect}), or both at
+ * once. Every connection runs on its own virtual thread; one shared timer drives every connection's heartbeat.
+ *
+ * <pre>{@code
+ * try (ConnectionManager<String> server = ConnectionManager.builder(MessageCodec.utf8())
+ *         .listener(new ConnectionListener<>() {
+ *             public void onMessage(Connection<String> c, String message) { c.send("echo: " + message); }
+ *         })
+ *         .heartbeat(HeartbeatPolicy.fixed(Duration.ofSeconds(1), Duration.ofSeconds(3)))
+ *         .build()) {
+ *     InetSocketAddress address = server.bind(new InetSocketAddress("127.0.0.1", 0));
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. {@link #close()} shuts down with the builder's {@link Builder#shutdownGrace}.
+ *
+ * @param <M> the type of messages
+ */
+public interface ConnectionManager<M> extends AutoCloseable {
+
+    /**
+     * {@return a builder of managers whose connections carry messages of the codec's type}
+     *
+     * @param codec turns messages into frames and back; its {@link MessageCodec#framing()} decides the wire format
+     * @param <M>   the type of messages
+     */
+    static <M> Builder<M> builder(MessageCodec<M> codec) {
+        return new Builder<>(codec);
+    }
+
+    /**
+     * Starts a server on the address. Its accept loop runs on a virtual thread of its own; each accepted connection
+     * gets its own virtual thread. May be called more than once to listen on several addresses.
+     *
+     * @param address where to listen; port 0 picks a free port
+     * @return the address actually bound (with the real port)
+     * @throws IOException if the address cannot be bound
+     * @throws IllegalStateException if the manager is shut down
+     */
+    InetSocketAddress bind(InetSocketAddress address) throws IOException;
+
+    /**
+     * Starts a server on the port, on every local interface.
+     *
+     * @param port the port; 0 picks a free port
+     * @return the address actually bound
+     * @throws IOException if the port cannot be bound
+     * @throws IllegalStateException if the manager is shut down
+     */
+    InetSocketAddress bind(int port) throws IOException;
+
+    /** {@return the addresses this manager listens on, in the order they were bound} */
+    List<InetSocketAddress> boundAddresses();
+
+    /**
+     * Opens a client connection and waits until its handshake completes (and {@link ConnectionListener#onOpen} has
+     * returned), or until the connect timeout.
+     *
+     * @param address the server
+     * @return the open connection
+     * @throws IOException if TCP cannot connect, or a {@link ConnectionClosedException} if the handshake fails or
+     *                     times out
+     * @throws IllegalStateException if the manager is shut down
+     */
+    Connection<M> connect(InetSocketAddress address) throws IOException;
+
+    /**
+     * Opens a client connection; see {@link #connect(InetSocketAddress)}.
+     *
+     * @param host the server's host name or address
+     * @param port the server's port
+     * @return the open connection
+     * @throws IOException if the connection cannot be opened
+     */
+    Connection<M> connect(String host, int port) throws IOException;
+
+    /**
+     * {@return a live, unmodifiable view of the connections that are open now (past the handshake, not yet closed),
+     * server and client side}
+     */
+    Collection<Connection<M>> connections();
+
+    /**
+     * Sends a message to every open connection. Never blocks: a connection whose queue is full fails its send, whatever
+     * the backpressure policy.
+     *
+     * @param message the message
+     * @return a future that completes, once every send has settled, with the number of connections the message was
+     *         written to
+     */
+    CompletableFuture<Integer> broadcast(M message);
+
+    /**
+     * Shuts down gracefully and waits: stops accepting, tells every peer with a CLOSE frame that this side is shutting
+     * down, writes out every frame already accepted by {@code send}, waits up to {@code grace} for the peers to
+     * close, then closes what is left. Every send future has completed when this returns. Calling it again waits
+     * for the first shutdown.
+     *
+     * @param grace how long to wait for queues to drain and peers to close; zero closes everything at once
+     * @return {@code true} if every connection closed within the grace period, {@code false} if some were forced
+     * @throws InterruptedException if interrupted while waiting; the shutdown still completes in the background
+     */
+    boolean shutdown(Duration grace) throws InterruptedException;
+
+    /** Shuts down with the {@linkplain Builder#shutdownGrace configured grace}; see {@link #shutdown(Duration)}. */
+    @Override
+    void close();
+
+    /**
+     * Configures a {@link ConnectionManager}. Not thread-safe; {@link #build()} checks every value and reports all
+     * that are wrong at once.
+     *
+     * @param <M> the type of messages
+     */
+    final class Builder<M> {
+        private final MessageCodec<M> codec;
+        private ConnectionListener<M> listener = new ConnectionListener<>() {
+        };
+        private HeartbeatPolicy heartbeat = HeartbeatPolicy.fixed(Duration.ofSeconds(5), Duration.ofSeconds(15));
+        private Duration minPeerPingInterval = Duration.ofMillis(10);
+        private int maxPingStrikes = 2;
+        private int maxFrameSize = 1 << 20;
+        private int maxQueuedMessages = 4096;
+        private BackpressurePolicy backpressure = BackpressurePolicy.BLOCK;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private Duration closeTimeout = Duration.ofSeconds(5);
+        private Duration shutdownGrace = Duration.ofSeconds(10);
+        private boolean tcpNoDelay = true;
+
+        private Builder(MessageCodec<M> codec) {
+            this.codec = codec;
+        }
+
+        /**
+         * Sets the listener of every connection. Default: one that ignores everything.
+         *
+         * @param listener the listener; see its contract
+         * @return this builder
+         */
+        public Builder<M> listener(ConnectionListener<M> listener) {
+            this.listener = listener;
+            return this;
+        }
+
+        /**
+         * Sets the heartbeat policy. Default: {@code HeartbeatPolicy.fixed(5s, 15s)}. Ignored by
+         * {@link MessageCodec.Framing#LINES} connections for the PING's nonce only: they ping with a plain line.
+         *
+         * @param heartbeat the policy
+         * @return this builder
+         */
+        public Builder<M> heartbeat(HeartbeatPolicy heartbeat) {
+            this.heartbeat = heartbeat;
+            return this;
+        }
+
+        /**
+         * Sets the shortest interval between PINGs this side accepts from a peer (as gRPC's permitted keep-alive
+         * time). It is announced in the handshake, so a Vigil peer never pings faster; a peer that does anyway is
+         * closed with {@link CloseReason.Kind#POLICY_VIOLATION} after {@link #maxPingStrikes} offences. Only
+         * unsolicited PINGs count, never PONGs. Default 10 ms.
+         *
+         * @param minPeerPingInterval zero (no limit) or more
+         * @return this builder
+         */
+        public Builder<M> minPeerPingInterval(Duration minPeerPingInterval) {
+            this.minPeerPingInterval = minPeerPingInterval;
+            return this;
+        }
+
+        /**
+         * Sets how many too-early PINGs a peer may send before it is closed. Default 2.
+         *
+         * @param maxPingStrikes zero or more
+         * @return this builder
+         */
+        public Builder<M> maxPingStrikes(int maxPingStrikes) {
+            this.maxPingStrikes = maxPingStrikes;
+            return this;
+        }
+
+        /**
+         * Sets the largest frame payload accepted, in bytes (the longest line in {@link MessageCodec.Framing#LINES}
+         * mode). A frame that declares more closes its connection with {@link CloseReason.Kind#FRAME_TOO_LARGE}
+         * before anything of that size is allocated; a send of a larger message fails. Default 1 MiB.
+         *
+         * @param maxFrameSize 64 bytes to 1 GiB
+         * @return this builder
+         */
+        public Builder<M> maxFrameSize(int maxFrameSize) {
+            this.maxFrameSize = maxFrameSize;
+            return this;
+        }
+
+        /**
+         * Sets how many messages one connection may have accepted by {@code send} and not yet written. Default
+         * 4096.
+         *
+         * @param maxQueuedMessages 1 to 16777216
+         * @return this builder
+         */
+        public Builder<M> maxQueuedMessages(int maxQueuedMessages) {
+            this.maxQueuedMessages = maxQueuedMessages;
+            return this;
+        }
+
+        /**
+         * Sets what a send does when the queue is full. Default {@link BackpressurePolicy#BLOCK}.
+         *
+         * @param backpressure the policy
+         * @return this builder
+         */
+        public Builder<M> backpressure(BackpressurePolicy backpressure) {
+            this.backpressure = backpressure;
+            return this;
+        }
+
+        /**
+         * Sets how long {@link #connect} waits, for TCP and the handshake together. Default 10 s.
+         *
+         * @param connectTimeout positive
+         * @return this builder
+         */
+        public Builder<M> connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+            return this;
+        }
+
+        /**
+         * Sets how long an accepted connection may take to complete the HELLO handshake (in
+         * {@link MessageCodec.Framing#LINES} mode: to send its first line) before it is closed with
+         * {@link CloseReason.Kind#HANDSHAKE_TIMEOUT}. Default 10 s.
+         *
+         * @param handshakeTimeout positive
+         * @return this builder
+         */
+        public Builder<M> handshakeTimeout(Duration handshakeTimeout) {
+            this.handshakeTimeout = handshakeTimeout;
+            return this;
+        }
+
+        /**
+         * Sets how long a closing connection waits for the peer to answer its CLOSE frame before it closes the
+         * socket anyway. Default 5 s.
+         *
+         * @param closeTimeout positive
+         * @return this builder
+         */
+        public Builder<M> closeTimeout(Duration closeTimeout) {
+            this.closeTimeout = closeTimeout;
+            return this;
+        }
+
+        /**
+         * Sets the grace period of {@link ConnectionManager#close()}. Default 10 s.
+         *
+         * @param shutdownGrace zero or more
+         * @return this builder
+         */
+        public Builder<M> shutdownGrace(Duration shutdownGrace) {
+            this.shutdownGrace = shutdownGrace;
+            return this;
+        }
+
+        /**
+         * Sets {@code TCP_NODELAY} on every socket. Default {@code true}: Vigil coalesces small frames itself.
+         *
+         * @param tcpNoDelay whether to disable Nagle's algorithm
+         * @return this builder
+         */
+        public Builder<M> tcpNoDelay(boolean tcpNoDelay) {
+            this.tcpNoDelay = tcpNoDelay;
+            return this;
+        }
+
+        /**
+         * {@return a new manager with these settings; it starts no thread until the first bind or connect}
+         *
+         * @throws IllegalArgumentException listing every setting that is out of range
+         */
+        public ConnectionManager<M> build() {
+            Validation v = new Validation("ConnectionManager");
+            v.notNull("codec", codec);
+            v.notNull("listener", listener);
+            v.notNull("heartbeat", heartbeat);
+            v.notNull("backpressure", backpressure);
+            v.notNegative("minPeerPingInterval", minPeerPingInterval);
+            v.check(maxPingStrikes >= 0, "maxPingStrikes", maxPingStrikes, "zero or more");
+            v.check(maxFrameSize >= 64 && maxFrameSize <= 1 << 30, "maxFrameSize", maxFrameSize, "64 to 1073741824");
+            v.check(maxQueuedMessages >= 1 && maxQueuedMessages <= 1 << 24, "maxQueuedMessages", maxQueuedMessages,
+                    "1 to 16777216");
+            v.positive("connectTimeout", connectTimeout);
+            v.positive("handshakeTimeout", handshakeTimeout);
+            v.positive("closeTimeout", closeTimeout);
+            v.notNegative("shutdownGrace", shutdownGrace);
+            if (heartbeat != null && minPeerPingInterval != null && heartbeat.interval().isPositive()) {
+                v.check(heartbeat.interval().compareTo(minPeerPingInterval) >= 0, "heartbeat.interval",
+                        heartbeat.interval(), "at least minPeerPingInterval " + minPeerPingInterval
+                                + ", or this side would refuse its own kind of peer");
+            }
+            v.throwIfAny();
+            return new DefaultConnectionManager<>(new Settings<>(codec, listener, heartbeat, minPeerPingInterval,
+                    maxPingStrikes, maxFrameSize, maxQueuedMessages, backpressure, connectTimeout, handshakeTimeout,
+                    closeTimeout, shutdownGrace, tcpNoDelay));
+        }
+    }
+}

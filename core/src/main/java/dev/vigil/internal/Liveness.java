@@ -1,0 +1,131 @@
+package dev.vigil.internal;
+
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The heartbeat decision for one connection, as a pure function of time: given when the current silence began, it
+ * says whether to send a PING, mark the peer suspect, or declare it dead, and when to ask again. It reads no clock and
+ * does no I/O, so it is tested on a fake clock.
+ *
+ * <p>The detector may be fed gaps by the reader thread while the timer thread evaluates, so it sits behind a lock;
+ * the rest is the timer thread's alone.
+ */
+final class Liveness {
+    static final int PING = 1;
+    static final int SUSPECT = 2;
+    static final int DEAD = 4;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private Detector detector;
+    private boolean pinged;
+    private long lastPing;
+    private long pings;
+    private long next = HeartbeatTimer.STOP;
+
+    Liveness(Detector detector) {
+        this.detector = detector;
+    }
+
+    /** Whether the detector learns from gaps; when not, the reader skips {@link #record}. */
+    boolean adaptive() {
+        return detector.adaptive();
+    }
+
+    long pingAfter() {
+        return detector.pingAfter();
+    }
+
+    /** Records a gap between two signs of life (reader thread). */
+    void record(long gapNanos) {
+        lock.lock();
+        try {
+            detector.record(gapNanos);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Raises the PING interval to the peer's minimum, keeping the time allowed for an answer. */
+    void raisePingInterval(long minNanos) {
+        lock.lock();
+        try {
+            detector = detector.withPingAfterAtLeast(minNanos);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many PINGs {@link #evaluate} asked for. */
+    long pings() {
+        return pings;
+    }
+
+    /**
+     * Decides what the silence that began at {@code since} calls for at {@code now}.
+     *
+     * @param now       the current time
+     * @param since     when the silence began: the later of the reader's last wait and the end of our own pause
+     * @param suspected whether the peer is suspect already
+     * @return {@link #PING}, {@link #SUSPECT} and {@link #DEAD} or'ed together; {@link #next()} then tells when to
+     *         ask again
+     */
+    int evaluate(long now, long since, boolean suspected) {
+        long pingAfter;
+        long suspectAfter;
+        long deadAfter;
+        lock.lock();
+        try {
+            pingAfter = detector.pingAfter();
+            suspectAfter = detector.suspectAfter();
+            deadAfter = detector.deadAfter();
+        } finally {
+            lock.unlock();
+        }
+        long silence = now - since;
+        if (deadAfter != Detector.NEVER && silence >= deadAfter) {
+            next = HeartbeatTimer.STOP;
+            return DEAD;
+        }
+        int actions = 0;
+        if (!suspected && suspectAfter != Detector.NEVER && silence >= suspectAfter) {
+            actions |= SUSPECT;
+            suspected = true;
+        }
+        boolean pingedInSilence = pinged && lastPing - since >= 0;
+        if (pingAfter != Detector.NEVER && silence >= pingAfter && !pingedInSilence) {
+            actions |= PING;
+            pinged = true;
+            lastPing = now;
+            pings++;
+            pingedInSilence = true;
+        }
+        long n = plus(since, deadAfter);
+        if (!suspected) {
+            n = Math.min(n, plus(since, suspectAfter));
+        }
+        if (!pingedInSilence) {
+            n = Math.min(n, plus(since, pingAfter));
+        }
+        next = n;
+        return actions;
+    }
+
+    /** When to evaluate again, as of the last {@link #evaluate}; {@link HeartbeatTimer#STOP} for never. */
+    long next() {
+        return next;
+    }
+
+    /** Explains a silence for a close reason. */
+    String explain(long silenceNanos) {
+        lock.lock();
+        try {
+            return detector.explain(silenceNanos);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static long plus(long at, long after) {
+        return after == Detector.NEVER ? HeartbeatTimer.STOP : at + after;
+    }
+}

@@ -1,0 +1,37 @@
+package dev.vigil.internal;
+
+import dev.vigil.RttStats;
+
+import java.time.Duration;
+
+/**
+ * Smooths RTT samples as TCP does (RFC 6298, section 2): the first sample sets SRTT to R and RTTVAR to R/2; later
+ * ones set RTTVAR = 3/4 RTTVAR + 1/4 |SRTT - R| and then SRTT = 7/8 SRTT + 1/8 R. Written by one thread (the
+ * connection's reader); readers elsewhere see the latest immutable snapshot.
+ */
+final class RttEstimator {
+    private long samples;
+    private long min = Long.MAX_VALUE;
+    private long srtt;
+    private long rttvar;
+    private volatile RttStats snapshot = RttStats.NONE;
+
+    void sample(long rttNanos) {
+        long r = Math.max(0, rttNanos);
+        if (samples == 0) {
+            srtt = r;
+            rttvar = r / 2;
+        } else {
+            rttvar = (3 * rttvar + Math.abs(srtt - r)) / 4;
+            srtt = (7 * srtt + r) / 8;
+        }
+        samples++;
+        min = Math.min(min, r);
+        snapshot = new RttStats(samples, Duration.ofNanos(r), Duration.ofNanos(min), Duration.ofNanos(srtt),
+                Duration.ofNanos(rttvar));
+    }
+
+    RttStats stats() {
+        return snapshot;
+    }
+}

@@ -1,0 +1,23 @@
+package dev.vigil.internal;
+
+import dev.vigil.BackpressurePolicy;
+import dev.vigil.ConnectionListener;
+import dev.vigil.HeartbeatPolicy;
+import dev.vigil.MessageCodec;
+
+import java.time.Duration;
+
+/**
+ * A manager's validated settings; see {@link dev.vigil.ConnectionManager.Builder} for what each means.
+ *
+ * @param <M> the type of messages
+ */
+public record Settings<M>(MessageCodec<M> codec, ConnectionListener<M> listener, HeartbeatPolicy heartbeat,
+                          Duration minPeerPingInterval, int maxPingStrikes, int maxFrameSize, int maxQueuedMessages,
+                          BackpressurePolicy backpressure, Duration connectTimeout, Duration handshakeTimeout,
+                          Duration closeTimeout, Duration shutdownGrace, boolean tcpNoDelay) {
+
+    boolean lineMode() {
+        return codec.framing() == MessageCodec.Framing.LINES;
+    }
+}

@@ -127,7 +127,7 @@ public final class Codecs {
             M converted;
             try {
                 converted = encoder.apply(message);
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException e) {
                 throw e;
             } catch (Exception e) {
                 throw new IOException("cannot convert message: " + e.getMessage(), e);
@@ -140,7 +140,7 @@ public final class Codecs {
             M message = base.decode(frame, offset, length);
             try {
                 return decoder.apply(message);
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException e) {
                 throw e;
             } catch (Exception e) {
                 throw new IOException("cannot convert message: " + e.getMessage(), e);

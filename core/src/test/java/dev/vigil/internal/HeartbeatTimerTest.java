@@ -1,0 +1,92 @@
+package dev.vigil.internal;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class HeartbeatTimerTest {
+    private final FakeTicker clock = new FakeTicker();
+    private final HeartbeatTimer timer = new HeartbeatTimer(clock, "test-timer");
+
+    @Test
+    void tasksRunInDeadlineOrderWhateverOrderTheyWereScheduledIn() {
+        List<Integer> ran = new ArrayList<>();
+        Random random = new Random(7);
+        long base = clock.nanoTime();
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            order.add(i);
+        }
+        java.util.Collections.shuffle(order, random);
+        for (int i : order) {
+            int id = i;
+            timer.schedule(new HeartbeatTimer.Entry((now, pause) -> {
+                ran.add(id);
+                return HeartbeatTimer.STOP;
+            }), base + (i + 1) * 1_000L);
+        }
+        clock.advanceMillis(1);
+        timer.runDue(clock.nanoTime());
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            expected.add(i);
+        }
+        assertEquals(expected, ran);
+        assertEquals(0, timer.size());
+    }
+
+    @Test
+    void aRescheduledEntryRunsOnlyAtItsNewDeadline() {
+        List<Long> ran = new ArrayList<>();
+        HeartbeatTimer.Entry entry = new HeartbeatTimer.Entry((now, pause) -> {
+            ran.add(now);
+            return HeartbeatTimer.STOP;
+        });
+        long t = clock.nanoTime();
+        timer.schedule(entry, t + 100);
+        timer.schedule(entry, t + 500);
+        assertEquals(1, timer.size());
+        clock.advance(java.time.Duration.ofNanos(100));
+        timer.runDue(clock.nanoTime());
+        assertEquals(List.of(), ran);
+        clock.advance(java.time.Duration.ofNanos(400));
+        timer.runDue(clock.nanoTime());
+        assertEquals(List.of(t + 500), ran);
+    }
+
+    @Test
+    void aTaskThatThrowsIsRetriedAndDoesNotStopTheOthers() {
+        List<String> ran = new ArrayList<>();
+        long t = clock.nanoTime();
+        timer.schedule(new HeartbeatTimer.Entry((now, pause) -> {
+            ran.add("bad");
+            throw new IllegalStateException("bug in a task");
+        }), t + 1);
+        timer.schedule(new HeartbeatTimer.Entry((now, pause) -> {
+            ran.add("good");
+            return HeartbeatTimer.STOP;
+        }), t + 2);
+        clock.advanceMillis(1);
+        timer.runDue(clock.nanoTime());
+        assertEquals(List.of("bad", "good"), ran);
+        assertEquals(1, timer.size(), "the failing task is called again later");
+    }
+
+    @Test
+    void lateWakeUpsBeyondTheThresholdAreRecordedAsPauses() {
+        long t = clock.nanoTime();
+        timer.schedule(new HeartbeatTimer.Entry((now, pause) -> HeartbeatTimer.STOP), t + 1_000_000);
+        clock.advanceMillis(1 + 99); // 99 ms late: scheduling noise
+        timer.runDue(clock.nanoTime());
+        assertEquals(0, timer.pauses());
+        timer.schedule(new HeartbeatTimer.Entry((now, pause) -> HeartbeatTimer.STOP), clock.nanoTime() + 1_000_000);
+        clock.advanceMillis(1 + 250); // 250 ms late: our own pause
+        timer.runDue(clock.nanoTime());
+        assertEquals(1, timer.pauses());
+        assertEquals(clock.nanoTime(), timer.pauseEnd());
+    }
+}

@@ -192,8 +192,8 @@ public final class FaultProxy implements AutoCloseable {
     /**
      * Lets exactly {@code bytes} more bytes through in the given direction on each link, then closes both of that
      * link's sockets, cutting the stream mid-flight. Each link and each direction gets its own budget; with
-     * {@link Direction#BOTH} whichever direction spends its budget first cuts the link. A link is cut when it tries
-     * to forward past its budget, so a budget of zero cuts at the next byte.
+     * {@link Direction#BOTH} whichever direction spends its budget first cuts the link. The cut follows the last
+     * allowed byte at once; with a budget of zero it comes when the next byte arrives.
      *
      * @param direction which way to count
      * @param bytes how many more bytes to forward, at least 0

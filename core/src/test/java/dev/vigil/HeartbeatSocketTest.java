@@ -1,0 +1,270 @@
+package dev.vigil;
+
+import dev.vigil.testing.FaultProxy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Heartbeats over real sockets, with a fault-injecting proxy in between. */
+class HeartbeatSocketTest {
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable c : closeables.reversed()) {
+            c.close();
+        }
+    }
+
+    private <T extends AutoCloseable> T closeLater(T closeable) {
+        closeables.add(closeable);
+        return closeable;
+    }
+
+    /** A server that records how and when each connection closed. */
+    private record Closed(long atNanos, CloseReason reason) {
+    }
+
+    @Test
+    @Timeout(60)
+    void aPeerThatGoesSilentWithItsConnectionOpenIsClosedWithinTheTimeoutPlus100msInFiftyOfFiftyTrials()
+            throws Exception {
+        Duration timeout = Duration.ofMillis(150);
+        LinkedBlockingQueue<Closed> closes = new LinkedBlockingQueue<>();
+        LinkedBlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
+        ConnectionManager<byte[]> server = closeLater(ConnectionManager.builder(MessageCodec.bytes())
+                .heartbeat(HeartbeatPolicy.fixed(Duration.ofMillis(30), timeout))
+                .listener(new ConnectionListener<>() {
+                    @Override
+                    public void onMessage(Connection<byte[]> connection, byte[] message) {
+                        received.add(message);
+                    }
+
+                    @Override
+                    public void onClose(Connection<byte[]> connection, CloseReason reason) {
+                        closes.add(new Closed(System.nanoTime(), reason));
+                    }
+                }).build());
+        InetSocketAddress address = server.bind(Loopback.anyPort());
+        FaultProxy proxy = closeLater(FaultProxy.start(address));
+        ConnectionManager<byte[]> client = closeLater(ConnectionManager.builder(MessageCodec.bytes())
+                .heartbeat(HeartbeatPolicy.none()).build());
+
+        List<Long> detections = new ArrayList<>();
+        for (int trial = 0; trial < 50; trial++) {
+            proxy.clearToxics();
+            Connection<byte[]> c = client.connect(proxy.address());
+            c.send(new byte[]{1});
+            assertNotNull(received.poll(5, TimeUnit.SECONDS), "the server heard the peer before it went silent");
+            long silentFrom = System.nanoTime();
+            proxy.blackhole(FaultProxy.Direction.BOTH); // power loss: no FIN, no RST, nothing
+            Closed closed = closes.poll(5, TimeUnit.SECONDS);
+            assertNotNull(closed, "trial " + trial + ": the silent peer was never declared dead");
+            assertEquals(CloseReason.Kind.HEARTBEAT_TIMEOUT, closed.reason().kind(), closed.reason().toString());
+            long took = TimeUnit.NANOSECONDS.toMillis(closed.atNanos() - silentFrom);
+            detections.add(took);
+            c.close();
+        }
+        long worst = detections.stream().mapToLong(Long::longValue).max().orElseThrow();
+        assertTrue(worst <= timeout.toMillis() + 100, "worst detection " + worst + " ms: " + detections);
+    }
+
+    @Test
+    @Timeout(60)
+    void aPeerThatAnswersIsNeverClosedWhileOtherConnectionsSaturateTheCpu() throws Exception {
+        Duration runFor = Duration.ofSeconds(Long.getLong("vigil.test.loadSeconds", 5));
+        ConnectionManager<byte[]> server = closeLater(ConnectionManager.builder(MessageCodec.bytes())
+                .heartbeat(HeartbeatPolicy.fixed(Duration.ofMillis(50), Duration.ofMillis(300)))
+                .listener(new ConnectionListener<>() {
+                    @Override
+                    public void onMessage(Connection<byte[]> connection, byte[] message) {
+                        connection.send(message);
+                    }
+                }).build());
+        InetSocketAddress address = server.bind(Loopback.anyPort());
+
+        RecordingListener<byte[]> watched = new RecordingListener<>();
+        ConnectionManager<byte[]> quiet = closeLater(ConnectionManager.builder(MessageCodec.bytes())
+                .heartbeat(HeartbeatPolicy.fixed(Duration.ofMillis(50), Duration.ofMillis(300)))
+                .listener(watched).build());
+        Connection<byte[]> idle = quiet.connect(address);
+        watched.next(RecordingListener.Open.class);
+
+        // Flooders: each echo triggers the next send, on every core.
+        AtomicBoolean flooding = new AtomicBoolean(true);
+        AtomicLong echoes = new AtomicLong();
+        ConnectionManager<byte[]> load = closeLater(ConnectionManager.builder(MessageCodec.bytes())
+                .listener(new ConnectionListener<>() {
+                    @Override
+                    public void onMessage(Connection<byte[]> connection, byte[] message) {
+                        echoes.incrementAndGet();
+                        if (flooding.get()) {
+                            connection.send(message);
+                        }
+                    }
+                }).build());
+        for (int i = 0; i < 16; i++) {
+            Connection<byte[]> c = load.connect(address);
+            for (int w = 0; w < 16; w++) {
+                c.send(new byte[256]);
+            }
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread.ofPlatform().start(() -> {
+            // CPU burners on platform threads too, so the carriers compete with the OS scheduler's other work.
+            long until = System.nanoTime() + runFor.toNanos();
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            done.complete(null);
+        });
+        done.get(runFor.toSeconds() + 30, TimeUnit.SECONDS);
+        flooding.set(false);
+
+        assertTrue(echoes.get() > 1000, "the load really ran: " + echoes.get() + " echoes");
+        assertNull(idle.closeReason(), "the answering peer was never closed");
+        assertTrue(idle.state().isOpen());
+        assertTrue(idle.rtt().samples() + server.connections().stream()
+                .filter(c -> c.remoteAddress().equals(idle.localAddress()))
+                .mapToLong(c -> c.rtt().samples()).sum() >= runFor.toMillis() / 50 / 2,
+                "heartbeats kept going on the idle connection");
+    }
+
+    @Test
+    @Timeout(30)
+    void rttIsMeasuredFromPingsAndGrowsWithAddedLatency() throws Exception {
+        ConnectionManager<byte[]> server = closeLater(ConnectionManager.builder(MessageCodec.bytes())
+                .heartbeat(HeartbeatPolicy.fixed(Duration.ofMillis(20), Duration.ofSeconds(5))).build());
+        InetSocketAddress address = server.bind(Loopback.anyPort());
+        FaultProxy proxy = closeLater(FaultProxy.start(address, 1));
+        ConnectionManager<byte[]> client = closeLater(ConnectionManager.builder(MessageCodec.bytes())
+                .heartbeat(HeartbeatPolicy.fixed(Duration.ofMillis(20), Duration.ofSeconds(5))).build());
+        Connection<byte[]> c = client.connect(proxy.address());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (c.rtt().samples() < 3 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertTrue(c.rtt().samples() >= 3, "pings were answered: " + c.rtt());
+        assertTrue(c.rtt().min().toMillis() < 20, "loopback RTT is small: " + c.rtt());
+
+        proxy.latency(FaultProxy.Direction.DOWNSTREAM, Duration.ofMillis(40), Duration.ZERO);
+        long before = c.rtt().samples();
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (c.rtt().samples() < before + 5 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertTrue(c.rtt().last().toMillis() >= 40, "the added 40 ms shows in the last RTT: " + c.rtt());
+        assertTrue(c.rtt().smoothed().toMillis() >= 15, "and pulls the smoothed RTT up: " + c.rtt());
+        assertTrue(c.state().isOpen());
+    }
+
+    @Test
+    @Timeout(30)
+    void aSilentPeerIsFirstSuspectThenDeadAndARecoveredOneIsReportedActiveAgain() throws Exception {
+        RecordingListener<byte[]> events = new RecordingListener<>();
+        ConnectionManager<byte[]> server = closeLater(ConnectionManager.builder(MessageCodec.bytes())
+                .heartbeat(HeartbeatPolicy.fixed(Duration.ofMillis(100), Duration.ofMillis(600)))
+                .listener(events).build());
+        InetSocketAddress address = server.bind(Loopback.anyPort());
+        FaultProxy proxy = closeLater(FaultProxy.start(address));
+        ConnectionManager<byte[]> client = closeLater(ConnectionManager.builder(MessageCodec.bytes())
+                .heartbeat(HeartbeatPolicy.none()).build());
+        client.connect(proxy.address());
+        events.next(RecordingListener.Open.class);
+
+        // A congested path: the PONG takes 400 ms, past the suspect point (350 ms), within the timeout (600 ms).
+        proxy.latency(FaultProxy.Direction.UPSTREAM, Duration.ofMillis(400), Duration.ZERO);
+        RecordingListener.StateChange suspect = events.next(RecordingListener.StateChange.class);
+        assertEquals(ConnectionState.SUSPECT, suspect.to());
+        RecordingListener.StateChange back = events.next(RecordingListener.StateChange.class);
+        assertEquals(ConnectionState.SUSPECT, back.from());
+        assertEquals(ConnectionState.ACTIVE, back.to());
+
+        proxy.clearToxics();
+        proxy.blackhole(FaultProxy.Direction.BOTH);
+        assertEquals(ConnectionState.SUSPECT, events.next(RecordingListener.StateChange.class).to());
+        CloseReason reason = events.next(RecordingListener.Close.class).reason();
+        assertEquals(CloseReason.Kind.HEARTBEAT_TIMEOUT, reason.kind());
+        assertTrue(reason.message().contains("no sign of life"), reason.message());
+        events.assertNoMore();
+    }
+
+    @Test
+    @Timeout(30)
+    void aPeerThatPingsFasterThanAllowedIsClosedForAPolicyViolationAndToldWhy() throws Exception {
+        RecordingListener<byte[]> events = new RecordingListener<>();
+        ConnectionManager<byte[]> server = closeLater(ConnectionManager.builder(MessageCodec.bytes())
+                .minPeerPingInterval(Duration.ofMillis(500)).maxPingStrikes(2)
+                .heartbeat(HeartbeatPolicy.fixed(Duration.ofSeconds(1), Duration.ofSeconds(3)))
+                .listener(events).build());
+        InetSocketAddress address = server.bind(Loopback.anyPort());
+        try (RawPeer peer = new RawPeer(address).handshake()) {
+            events.next(RecordingListener.Open.class);
+            for (int i = 0; i < 4; i++) {
+                peer.send(RawPeer.ping(i));
+            }
+            CloseReason reason = events.next(RecordingListener.Close.class).reason();
+            assertEquals(CloseReason.Kind.POLICY_VIOLATION, reason.kind());
+            RawPeer.Frame close = peer.readUntilClose();
+            assertEquals(CloseReason.Kind.POLICY_VIOLATION.code(), close.closeCode());
+            assertTrue(close.closeText().contains("faster than the 500ms"), close.closeText());
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void pongsNeverCountAsPingStrikes() throws Exception {
+        RecordingListener<byte[]> events = new RecordingListener<>();
+        ConnectionManager<byte[]> server = closeLater(ConnectionManager.builder(MessageCodec.bytes())
+                .minPeerPingInterval(Duration.ofMillis(500)).maxPingStrikes(0)
+                .heartbeat(HeartbeatPolicy.fixed(Duration.ofSeconds(1), Duration.ofSeconds(3)))
+                .listener(events).build());
+        InetSocketAddress address = server.bind(Loopback.anyPort());
+        try (RawPeer peer = new RawPeer(address).handshake()) {
+            events.next(RecordingListener.Open.class);
+            for (int i = 0; i < 20; i++) {
+                peer.send(RawPeer.pong(i)); // unsolicited PONGs: harmless
+            }
+            peer.send(RawPeer.frame(RawPeer.DATA, new byte[]{1}));
+            events.next(RecordingListener.Message.class);
+            events.assertNoMore();
+        }
+        assertEquals(CloseReason.Kind.CLOSED_BY_PEER, events.next(RecordingListener.Close.class).reason().kind());
+    }
+
+    @Test
+    @Timeout(30)
+    void aSidePingingFasterThanItsPeerAcceptsSlowsDownInsteadOfBeingClosed() throws Exception {
+        RecordingListener<byte[]> events = new RecordingListener<>();
+        ConnectionManager<byte[]> server = closeLater(ConnectionManager.builder(MessageCodec.bytes())
+                .minPeerPingInterval(Duration.ofMillis(200)).maxPingStrikes(0)
+                .heartbeat(HeartbeatPolicy.none()).listener(events).build());
+        InetSocketAddress address = server.bind(Loopback.anyPort());
+        ConnectionManager<byte[]> client = closeLater(ConnectionManager.builder(MessageCodec.bytes())
+                .heartbeat(HeartbeatPolicy.fixed(Duration.ofMillis(20), Duration.ofMillis(100))).build());
+        Connection<byte[]> c = client.connect(address);
+        events.next(RecordingListener.Open.class);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (c.rtt().samples() < 5 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertTrue(c.rtt().samples() >= 5, "the client kept pinging at the server's pace: " + c.rtt());
+        assertNull(c.closeReason());
+        events.assertNoMore();
+    }
+}

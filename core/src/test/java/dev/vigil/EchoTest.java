@@ -275,9 +275,8 @@ class EchoTest {
         for (int i = 0; i < 3; i++) {
             client.connect(address);
         }
-        while (server.connections().size() < 3) {
-            Thread.onSpinWait(); // the server registers a connection when its handshake completes
-        }
+        // The server registers a connection when its side of the handshake completes.
+        Await.until(Duration.ofSeconds(10), () -> server.connections().size() == 3, "3 server connections");
         assertEquals(3, server.broadcast("hello all").get(5, TimeUnit.SECONDS));
         assertTrue(all.await(5, TimeUnit.SECONDS));
     }

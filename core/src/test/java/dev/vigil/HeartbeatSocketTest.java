@@ -155,19 +155,12 @@ class HeartbeatSocketTest {
         ConnectionManager<byte[]> client = closeLater(ConnectionManager.builder(MessageCodec.bytes())
                 .heartbeat(HeartbeatPolicy.fixed(Duration.ofMillis(20), Duration.ofSeconds(5))).build());
         Connection<byte[]> c = client.connect(proxy.address());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (c.rtt().samples() < 3 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertTrue(c.rtt().samples() >= 3, "pings were answered: " + c.rtt());
+        Await.until(Duration.ofSeconds(10), () -> c.rtt().samples() >= 3, "pings were answered: " + c.rtt());
         assertTrue(c.rtt().min().toMillis() < 20, "loopback RTT is small: " + c.rtt());
 
         proxy.latency(FaultProxy.Direction.DOWNSTREAM, Duration.ofMillis(40), Duration.ZERO);
         long before = c.rtt().samples();
-        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (c.rtt().samples() < before + 5 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        Await.until(Duration.ofSeconds(10), () -> c.rtt().samples() >= before + 5, "more samples: " + c.rtt());
         assertTrue(c.rtt().last().toMillis() >= 40, "the added 40 ms shows in the last RTT: " + c.rtt());
         assertTrue(c.rtt().smoothed().toMillis() >= 15, "and pulls the smoothed RTT up: " + c.rtt());
         assertTrue(c.state().isOpen());
@@ -259,11 +252,8 @@ class HeartbeatSocketTest {
                 .heartbeat(HeartbeatPolicy.fixed(Duration.ofMillis(20), Duration.ofMillis(100))).build());
         Connection<byte[]> c = client.connect(address);
         events.next(RecordingListener.Open.class);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (c.rtt().samples() < 5 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertTrue(c.rtt().samples() >= 5, "the client kept pinging at the server's pace: " + c.rtt());
+        Await.until(Duration.ofSeconds(10), () -> c.rtt().samples() >= 5,
+                "the client kept pinging at the server's pace: " + c.rtt());
         assertNull(c.closeReason());
         events.assertNoMore();
     }

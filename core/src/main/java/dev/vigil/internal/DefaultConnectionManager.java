@@ -26,7 +26,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -263,12 +262,9 @@ public final class DefaultConnectionManager<M> implements ConnectionManager<M> {
         for (VigilConnection<M> connection : open.values()) {
             sends.add(connection.sendNoWait(message));
         }
-        AtomicInteger written = new AtomicInteger();
-        for (CompletableFuture<Void> send : sends) {
-            send.thenRun(written::incrementAndGet);
-        }
+        // Counted once all have settled, from the futures themselves: dependents of one future run in no set order.
         return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
-                .handle((ignored, error) -> written.get());
+                .handle((ignored, error) -> (int) sends.stream().filter(f -> !f.isCompletedExceptionally()).count());
     }
 
     @Override

@@ -1,0 +1,24 @@
+package dev.vigil;
+
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Waits for a condition that no listener call announces (an RTT sample count, a registry size), checking it every
+ * millisecond until a deadline. Parking between checks leaves the CPU to the code under test.
+ */
+final class Await {
+    private Await() {
+    }
+
+    static void until(Duration timeout, BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "not within " + timeout + ": " + what);
+            LockSupport.parkNanos(1_000_000);
+        }
+    }
+}

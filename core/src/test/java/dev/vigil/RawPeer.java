@@ -103,10 +103,15 @@ final class RawPeer implements AutoCloseable {
         }
     }
 
-    /** Whether the peer has closed its side: the next read sees end of stream (or a reset). */
+    /** Whether the peer closes its side: reads (skipping whatever still arrives) until end of stream or a reset. */
     boolean sawEndOfStream() throws IOException {
         try {
-            return in.read() < 0;
+            while (in.read() >= 0) {
+                // skip: a PING or CLOSE may come before the end
+            }
+            return true;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
         } catch (EOFException | java.net.SocketException e) {
             return true;
         }

@@ -57,6 +57,16 @@ public interface Connection<M> {
      */
     void close();
 
+    /**
+     * Refuses the peer: closes the connection at once with {@link CloseReason.Kind#REJECTED}, telling the peer the
+     * reason in a CLOSE frame (binary codecs). Messages still queued fail with that reason. Meant for checks that need
+     * the peer's first message, such as an authentication token; for checks by address use a
+     * {@link ConnectionFilter}. Does nothing if the connection is already ending.
+     *
+     * @param reason what the peer is told, in a sentence
+     */
+    void reject(String reason);
+
     /** {@return the round-trip time measured by heartbeats so far} */
     RttStats rtt();
 

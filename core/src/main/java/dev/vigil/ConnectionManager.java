@@ -3,6 +3,7 @@ package dev.vigil;
 import dev.vigil.internal.DefaultConnectionManager;
 import dev.vigil.internal.Settings;
 import dev.vigil.internal.Validation;
+import org.jetbrains.annotations.Nullable;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLContext;
 
 /**
  * Makes and keeps heartbeat-managed connections: a server ({@link #bind}), clients ({@link #connect}), or both at
@@ -142,6 +144,10 @@ public interface ConnectionManager<M> extends AutoCloseable {
         private Duration closeTimeout = Duration.ofSeconds(5);
         private Duration shutdownGrace = Duration.ofSeconds(10);
         private boolean tcpNoDelay = true;
+        private int maxConnections = Integer.MAX_VALUE;
+        private int maxConnectionsPerAddress = Integer.MAX_VALUE;
+        private @Nullable ConnectionFilter connectionFilter;
+        private @Nullable SSLContext tls;
 
         private Builder(MessageCodec<M> codec) {
             this.codec = codec;
@@ -290,6 +296,56 @@ public interface ConnectionManager<M> extends AutoCloseable {
         }
 
         /**
+         * Sets how many connections a server accepts at once, counting those still in their handshake; one more is
+         * refused before it gets a thread, with {@link CloseReason.Kind#REJECTED}. Client connections made by
+         * {@link #connect} do not count. Default: no limit.
+         *
+         * @param maxConnections at least 1
+         * @return this builder
+         */
+        public Builder<M> maxConnections(int maxConnections) {
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
+        /**
+         * Sets how many connections a server accepts at once from one IP address; one more is refused before it gets
+         * a thread, with {@link CloseReason.Kind#REJECTED}. Default: no limit.
+         *
+         * @param maxConnectionsPerAddress at least 1
+         * @return this builder
+         */
+        public Builder<M> maxConnectionsPerAddress(int maxConnectionsPerAddress) {
+            this.maxConnectionsPerAddress = maxConnectionsPerAddress;
+            return this;
+        }
+
+        /**
+         * Sets a check that every accepted connection must pass before it gets a thread. Default: none.
+         *
+         * @param connectionFilter the check, or {@code null} for none
+         * @return this builder
+         */
+        public Builder<M> connectionFilter(@Nullable ConnectionFilter connectionFilter) {
+            this.connectionFilter = connectionFilter;
+            return this;
+        }
+
+        /**
+         * Turns on TLS for every connection of this manager, server and client side, with the given context (its key
+         * managers serve the server's certificate, its trust managers check the peer's). Clients verify that the
+         * server's certificate matches the host they connect to (endpoint identification {@code HTTPS}). The TLS
+         * handshake counts against the {@linkplain #handshakeTimeout handshake timeout}. Default: plain TCP.
+         *
+         * @param tls the context, or {@code null} for plain TCP
+         * @return this builder
+         */
+        public Builder<M> tls(@Nullable SSLContext tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /**
          * {@return a new manager with these settings; it starts no thread until the first bind or connect}
          *
          * @throws IllegalArgumentException listing every setting that is out of range
@@ -309,6 +365,9 @@ public interface ConnectionManager<M> extends AutoCloseable {
             v.positive("handshakeTimeout", handshakeTimeout);
             v.positive("closeTimeout", closeTimeout);
             v.notNegative("shutdownGrace", shutdownGrace);
+            v.check(maxConnections >= 1, "maxConnections", maxConnections, "at least 1");
+            v.check(maxConnectionsPerAddress >= 1, "maxConnectionsPerAddress", maxConnectionsPerAddress,
+                    "at least 1");
             if (heartbeat != null && minPeerPingInterval != null && heartbeat.interval().isPositive()) {
                 v.check(heartbeat.interval().compareTo(minPeerPingInterval) >= 0, "heartbeat.interval",
                         heartbeat.interval(), "at least minPeerPingInterval " + minPeerPingInterval
@@ -317,7 +376,8 @@ public interface ConnectionManager<M> extends AutoCloseable {
             v.throwIfAny();
             return new DefaultConnectionManager<>(new Settings<>(codec, listener, heartbeat, minPeerPingInterval,
                     maxPingStrikes, maxFrameSize, maxQueuedMessages, backpressure, connectTimeout, handshakeTimeout,
-                    closeTimeout, shutdownGrace, tcpNoDelay));
+                    closeTimeout, shutdownGrace, tcpNoDelay, maxConnections, maxConnectionsPerAddress, connectionFilter,
+                    tls));
         }
     }
 }

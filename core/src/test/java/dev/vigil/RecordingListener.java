@@ -96,6 +96,12 @@ final class RecordingListener<M> implements ConnectionListener<M> {
         }
     }
 
+    /** Waits the whole duration and fails if any event arrives meanwhile. */
+    void assertNothingWithin(Duration duration) throws InterruptedException {
+        Event e = events.poll(duration.toNanos(), TimeUnit.NANOSECONDS);
+        assertEquals(null, e, "no listener event expected within " + duration);
+    }
+
     void assertNoMore() {
         assertEquals(List.of(), new ArrayList<>(events), "unexpected listener events");
     }

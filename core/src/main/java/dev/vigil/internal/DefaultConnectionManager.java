@@ -2,6 +2,7 @@ package dev.vigil.internal;
 
 import dev.vigil.CloseReason;
 import dev.vigil.Connection;
+import dev.vigil.ConnectionFilter;
 import dev.vigil.ConnectionClosedException;
 import dev.vigil.ConnectionManager;
 import dev.vigil.HeartbeatPolicy;
@@ -26,7 +27,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /**
  * The manager behind {@link ConnectionManager#builder}: accept loops, client connects, the registry of connections,
@@ -44,6 +49,7 @@ public final class DefaultConnectionManager<M> implements ConnectionManager<M> {
     private final Ticker ticker;
     private final HeartbeatTimer timer;
     private final byte[] hello;
+    private final byte[] refusingHello;
     private final long managerId = MANAGER_IDS.incrementAndGet();
     private final ConcurrentHashMap<Long, VigilConnection<M>> live = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, VigilConnection<M>> open = new ConcurrentHashMap<>();
@@ -53,6 +59,10 @@ public final class DefaultConnectionManager<M> implements ConnectionManager<M> {
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private final CompletableFuture<Boolean> shutdownDone = new CompletableFuture<>();
     private final AtomicBoolean intervalWarned = new AtomicBoolean();
+    private final AtomicInteger clientConnections = new AtomicInteger();
+    private final ConcurrentHashMap<InetAddress, AtomicInteger> byAddress = new ConcurrentHashMap<>();
+    private final AtomicLong refusals = new AtomicLong();
+    private final AtomicLong lastRefusalLog = new AtomicLong(Long.MIN_VALUE / 2);
 
     /**
      * Makes a manager; use {@link ConnectionManager#builder} instead.
@@ -75,7 +85,9 @@ public final class DefaultConnectionManager<M> implements ConnectionManager<M> {
             case HeartbeatPolicy.None none -> 0;
         };
         this.hello = Wire.hello(interval, timeout, settings.minPeerPingInterval().toMillis(),
-                settings.maxFrameSize());
+                settings.maxFrameSize(), 0);
+        this.refusingHello = Wire.hello(interval, timeout, settings.minPeerPingInterval().toMillis(),
+                settings.maxFrameSize(), Wire.FLAG_REFUSING);
     }
 
     byte[] hello() {
@@ -151,6 +163,11 @@ public final class DefaultConnectionManager<M> implements ConnectionManager<M> {
                 closeQuietly(socket);
                 continue;
             }
+            String refused = admit(socket);
+            if (refused != null) {
+                refuse(socket, refused);
+                continue;
+            }
             try {
                 start(socket, false);
             } catch (IOException | RuntimeException e) {
@@ -158,6 +175,57 @@ public final class DefaultConnectionManager<M> implements ConnectionManager<M> {
                 closeQuietly(socket);
             }
         }
+    }
+
+    /** Checks the limits and the filter on the accept thread; returns why the connection is refused, or null. */
+    private String admit(Socket socket) {
+        if (live.size() - clientConnections.get() >= settings.maxConnections()) {
+            return "server full: " + settings.maxConnections() + " connections";
+        }
+        InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
+        AtomicInteger perAddress = byAddress.get(remote.getAddress());
+        if (perAddress != null && perAddress.get() >= settings.maxConnectionsPerAddress()) {
+            return "too many connections from " + remote.getAddress().getHostAddress() + ": "
+                    + settings.maxConnectionsPerAddress() + " allowed";
+        }
+        ConnectionFilter filter = settings.connectionFilter();
+        if (filter != null) {
+            try {
+                return filter.reject(remote);
+            } catch (RuntimeException e) {
+                log.warn("connection filter threw for {}; refusing the connection", remote, e);
+                return "refused";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Refuses a connection without giving it a thread: a HELLO and a CLOSE frame saying why (binary framing), written
+     * into the fresh socket's empty send buffer, then close. One WARN line a second at most, however many there are.
+     */
+    private void refuse(Socket socket, String reason) {
+        long refusedSoFar = refusals.incrementAndGet();
+        long now = ticker.nanoTime();
+        long last = lastRefusalLog.get();
+        if (now - last >= TimeUnit.SECONDS.toNanos(1) && lastRefusalLog.compareAndSet(last, now)) {
+            log.warn("refused a connection from {}: {} ({} refused so far)", socket.getRemoteSocketAddress(), reason,
+                    refusedSoFar);
+        }
+        if (!settings.lineMode() && settings.tls() == null) {
+            try {
+                socket.setSoTimeout(100);
+                byte[] close = Wire.closeFrame(CloseReason.Kind.REJECTED.code(), reason);
+                byte[] both = new byte[refusingHello.length + close.length];
+                System.arraycopy(refusingHello, 0, both, 0, refusingHello.length);
+                System.arraycopy(close, 0, both, refusingHello.length, close.length);
+                socket.getOutputStream().write(both);
+                socket.shutdownOutput();
+            } catch (IOException e) {
+                log.debug("could not tell {} why it was refused: {}", socket.getRemoteSocketAddress(), e.toString());
+            }
+        }
+        closeQuietly(socket);
     }
 
     // ---- clients ----
@@ -201,12 +269,31 @@ public final class DefaultConnectionManager<M> implements ConnectionManager<M> {
         }
     }
 
-    private VigilConnection<M> start(Socket socket, boolean client) throws IOException {
-        socket.setTcpNoDelay(settings.tcpNoDelay());
-        socket.setKeepAlive(true);
+    private VigilConnection<M> start(Socket raw, boolean client) throws IOException {
+        raw.setTcpNoDelay(settings.tcpNoDelay());
+        raw.setKeepAlive(true);
+        Socket socket = raw;
+        SSLContext tls = settings.tls();
+        if (tls != null) {
+            // Wrapping does no I/O: the TLS handshake runs on the connection's own thread, under its handshake timeout.
+            InetSocketAddress remote = (InetSocketAddress) raw.getRemoteSocketAddress();
+            SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(raw, remote.getHostString(),
+                    remote.getPort(), true);
+            ssl.setUseClientMode(client);
+            if (client) {
+                SSLParameters parameters = ssl.getSSLParameters();
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                ssl.setSSLParameters(parameters);
+            }
+            socket = ssl;
+        }
         long id = CONNECTION_IDS.incrementAndGet();
-        VigilConnection<M> connection = new VigilConnection<>(this, settings, socket, client, id, timer, ticker);
+        VigilConnection<M> connection = new VigilConnection<>(this, settings, socket, raw, client, id, timer, ticker);
         live.put(id, connection);
+        if (client) {
+            clientConnections.incrementAndGet();
+        }
+        byAddress.computeIfAbsent(connection.remoteAddress().getAddress(), a -> new AtomicInteger()).incrementAndGet();
         Thread.ofVirtual().name("vigil-conn-" + id + "-reader")
                 .uncaughtExceptionHandler(DefaultConnectionManager::uncaught)
                 .start(connection::run);
@@ -234,7 +321,13 @@ public final class DefaultConnectionManager<M> implements ConnectionManager<M> {
 
     void closed(VigilConnection<M> connection) {
         open.remove(connection.id());
-        live.remove(connection.id());
+        if (live.remove(connection.id()) != null) {
+            if (connection.isClient()) {
+                clientConnections.decrementAndGet();
+            }
+            byAddress.computeIfPresent(connection.remoteAddress().getAddress(),
+                    (a, n) -> n.decrementAndGet() <= 0 ? null : n);
+        }
     }
 
     void warnIntervalRaised(long ownNanos, long minNanos, InetSocketAddress peer) {

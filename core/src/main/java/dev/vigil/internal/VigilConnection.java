@@ -61,6 +61,8 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
     private final DefaultConnectionManager<M> manager;
     private final Settings<M> s;
     private final Socket socket;
+    /** The TCP socket under {@link #socket} (the same one without TLS): closing it never blocks on a TLS alert. */
+    private final Socket raw;
     private final boolean client;
     private final long id;
     private final String name;
@@ -92,6 +94,8 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
     private long peerLastPing = Long.MIN_VALUE;
     private int pingStrikes;
     private volatile long quietSince;
+    /** A line-mode server connection must send a complete line within the handshake timeout (slowloris). */
+    private volatile boolean awaitingFirstLine;
     private volatile boolean readerWaiting;
     private volatile long framesIn;
     private volatile long bytesIn;
@@ -138,11 +142,13 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
     private final AtomicBoolean eventDrainScheduled = new AtomicBoolean();
     private boolean closeDelivered;
 
-    VigilConnection(DefaultConnectionManager<M> manager, Settings<M> settings, Socket socket, boolean client, long id,
-                    HeartbeatTimer timer, Ticker ticker) {
+    VigilConnection(DefaultConnectionManager<M> manager, Settings<M> settings, Socket socket, Socket raw,
+                    boolean client, long id, HeartbeatTimer timer, Ticker ticker) {
         this.manager = manager;
         this.s = settings;
         this.socket = socket;
+        this.raw = raw;
+        this.awaitingFirstLine = settings.lineMode() && !client;
         this.client = client;
         this.id = id;
         this.name = "conn-" + id;
@@ -219,6 +225,9 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
                         throw new Fatal(Kind.PROTOCOL_ERROR, e.getMessage());
                     }
                     rpos += total;
+                    if (hello.refusing()) {
+                        refused();
+                    }
                     negotiate(hello);
                     return;
                 }
@@ -226,6 +235,29 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
             }
             if (fill() < 0) {
                 throw new Fatal(Kind.PROTOCOL_ERROR, "peer closed the connection during the handshake");
+            }
+        }
+    }
+
+    /** The peer refused us in its HELLO: wait for its CLOSE frame and end with the reason it gives. */
+    private void refused() throws IOException, Fatal {
+        while (true) {
+            int avail = rlim - rpos;
+            if (avail >= Wire.HEADER) {
+                int len = Wire.getInt(rbuf, rpos);
+                if (rbuf[rpos + 4] != Wire.CLOSE || len < 2 || len > 2 + Wire.MAX_CLOSE_TEXT) {
+                    throw new Fatal(Kind.PROTOCOL_ERROR, "peer refused the connection without a valid CLOSE frame");
+                }
+                if (avail >= Wire.HEADER + len) {
+                    int p = rpos + Wire.HEADER;
+                    rpos += Wire.HEADER + len;
+                    peerClosed(p, len);
+                    throw new Fatal(Objects.requireNonNull(closeReason.get()).kind(), "refused by the peer");
+                }
+                makeRoom(Wire.HEADER + len);
+            }
+            if (fill() < 0) {
+                throw new Fatal(Kind.REJECTED, "peer refused the connection");
             }
         }
     }
@@ -446,6 +478,7 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
                 rpos = nl + 1;
                 scanned = 0;
                 frames++;
+                awaitingFirstLine = false;
                 if (len > s.maxFrameSize()) {
                     throw new Fatal(Kind.FRAME_TOO_LARGE, "peer sent a line of " + len + " bytes; the maximum is "
                             + s.maxFrameSize());
@@ -582,9 +615,14 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
             return; // we closed the socket ourselves; the exception is the echo of that
         }
         String msg = String.valueOf(e.getMessage());
-        Kind kind = e instanceof SocketException && msg.toLowerCase(java.util.Locale.ROOT).contains("reset")
+        Kind kind = e instanceof javax.net.ssl.SSLException ? Kind.PROTOCOL_ERROR
+                : e instanceof SocketException && msg.toLowerCase(java.util.Locale.ROOT).contains("reset")
                 ? Kind.RESET : Kind.IO_ERROR;
-        String text = kind == Kind.RESET ? "peer reset the connection" : "read failed: " + e;
+        String text = switch (kind) {
+            case RESET -> "peer reset the connection";
+            case PROTOCOL_ERROR -> "TLS failed: " + msg;
+            default -> "read failed: " + e;
+        };
         abort(new CloseReason(kind, false, text, e), false);
     }
 
@@ -657,6 +695,24 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
         }
     }
 
+    @Override
+    public void reject(String reason) {
+        Objects.requireNonNull(reason, "reason");
+        CloseReason r = CloseReason.local(Kind.REJECTED, reason);
+        if (closeReason.compareAndSet(null, r)) {
+            logClose(r);
+            lock.lock();
+            try {
+                failQueuedLocked(r);
+            } finally {
+                lock.unlock();
+            }
+            // With the queue emptied, the CLOSE frame goes out next; the timer closes the socket if the peer does not
+            // answer within the close timeout.
+            requestCloseFrame(r);
+        }
+    }
+
     /** Graceful close for a shutting-down manager; a no-op if the connection is already ending. */
     void shutdown(String message) {
         CloseReason reason = CloseReason.local(Kind.SHUTDOWN, message);
@@ -708,7 +764,7 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
 
     private void closeSocket() {
         try {
-            socket.close();
+            raw.close();
         } catch (IOException e) {
             log.debug("{}: closing the socket failed: {}", name, e.toString());
         }
@@ -1192,6 +1248,18 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
     }
 
     private long heartbeat(long now, long pauseEnd) {
+        if (awaitingFirstLine) {
+            if (now - handshakeDeadline >= 0) {
+                abort(CloseReason.local(Kind.HANDSHAKE_TIMEOUT, "no complete line from the peer within "
+                        + Durations.format(s.handshakeTimeout().toNanos())), false);
+                return HeartbeatTimer.STOP;
+            }
+            return Math.min(handshakeDeadline, heartbeatChecks(now, pauseEnd));
+        }
+        return heartbeatChecks(now, pauseEnd);
+    }
+
+    private long heartbeatChecks(long now, long pauseEnd) {
         trimIdle(now, liveness.pingAfter());
         if (!readerWaiting) {
             // The reader is busy (a callback, decoding): it is not waiting, so no silence is proven yet.

@@ -26,6 +26,9 @@ final class Wire {
     /** A CLOSE frame: code u16, then a UTF-8 reason of at most this many bytes. */
     static final int MAX_CLOSE_TEXT = 1024;
 
+    /** HELLO flag: this side refuses the connection; a CLOSE frame with the reason follows. */
+    static final int FLAG_REFUSING = 1;
+
     static final int OPT_INTERVAL_MS = 1;
     static final int OPT_TIMEOUT_MS = 2;
     static final int OPT_MIN_PING_MS = 3;
@@ -58,17 +61,20 @@ final class Wire {
     }
 
     /** What a peer announced in its HELLO; absent options are 0. */
-    record Hello(int version, long intervalMs, long timeoutMs, long minPingMs, long maxFrame) {
+    record Hello(int version, int flags, long intervalMs, long timeoutMs, long minPingMs, long maxFrame) {
+        boolean refusing() {
+            return (flags & FLAG_REFUSING) != 0;
+        }
     }
 
     /** Encodes this side's HELLO. */
-    static byte[] hello(long intervalMs, long timeoutMs, long minPingMs, int maxFrame) {
+    static byte[] hello(long intervalMs, long timeoutMs, long minPingMs, int maxFrame, int flags) {
         int[] types = {OPT_INTERVAL_MS, OPT_TIMEOUT_MS, OPT_MIN_PING_MS, OPT_MAX_FRAME};
         long[] values = {intervalMs, timeoutMs, minPingMs, maxFrame};
         byte[] b = new byte[HELLO_FIXED + types.length * 6];
         System.arraycopy(MAGIC, 0, b, 0, 4);
         b[4] = VERSION;
-        b[5] = 0;
+        b[5] = (byte) flags;
         int opts = types.length * 6;
         b[6] = (byte) (opts >>> 8);
         b[7] = (byte) opts;
@@ -102,6 +108,7 @@ final class Wire {
     /** Parses the options of a complete HELLO whose fixed part starts at {@code off}. */
     static Hello parseHello(byte[] b, int off, int optLen) throws ProtocolException {
         int version = b[off + 4] & 0xff;
+        int flags = b[off + 5] & 0xff;
         long interval = 0;
         long timeout = 0;
         long minPing = 0;
@@ -130,7 +137,20 @@ final class Wire {
             }
             p += 2 + len;
         }
-        return new Hello(version, interval, timeout, minPing, maxFrame);
+        return new Hello(version, flags, interval, timeout, minPing, maxFrame);
+    }
+
+    /** Encodes a CLOSE frame on its own, for refusing a connection that never gets a writer. */
+    static byte[] closeFrame(int code, String reason) {
+        byte[] text = reason.getBytes(StandardCharsets.UTF_8);
+        int len = Math.min(text.length, MAX_CLOSE_TEXT);
+        byte[] b = new byte[HEADER + 2 + len];
+        putInt(b, 0, 2 + len);
+        b[4] = CLOSE;
+        b[5] = (byte) (code >>> 8);
+        b[6] = (byte) code;
+        System.arraycopy(text, 0, b, HEADER + 2, len);
+        return b;
     }
 
     static String printable(byte[] b, int off, int len) {

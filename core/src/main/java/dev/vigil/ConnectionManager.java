@@ -148,6 +148,7 @@ public interface ConnectionManager<M> extends AutoCloseable {
         private int maxConnectionsPerAddress = Integer.MAX_VALUE;
         private @Nullable ConnectionFilter connectionFilter;
         private @Nullable SSLContext tls;
+        private MetricsObserver metrics = MetricsObserver.NONE;
 
         private Builder(MessageCodec<M> codec) {
             this.codec = codec;
@@ -346,6 +347,17 @@ public interface ConnectionManager<M> extends AutoCloseable {
         }
 
         /**
+         * Sets the observer of counters and RTT samples, for a metrics system. Default {@link MetricsObserver#NONE}.
+         *
+         * @param metrics the observer
+         * @return this builder
+         */
+        public Builder<M> metrics(MetricsObserver metrics) {
+            this.metrics = metrics;
+            return this;
+        }
+
+        /**
          * {@return a new manager with these settings; it starts no thread until the first bind or connect}
          *
          * @throws IllegalArgumentException listing every setting that is out of range
@@ -356,6 +368,7 @@ public interface ConnectionManager<M> extends AutoCloseable {
             v.notNull("listener", listener);
             v.notNull("heartbeat", heartbeat);
             v.notNull("backpressure", backpressure);
+            v.notNull("metrics", metrics);
             v.notNegative("minPeerPingInterval", minPeerPingInterval);
             v.check(maxPingStrikes >= 0, "maxPingStrikes", maxPingStrikes, "zero or more");
             v.check(maxFrameSize >= 64 && maxFrameSize <= 1 << 30, "maxFrameSize", maxFrameSize, "64 to 1073741824");
@@ -377,7 +390,7 @@ public interface ConnectionManager<M> extends AutoCloseable {
             return new DefaultConnectionManager<>(new Settings<>(codec, listener, heartbeat, minPeerPingInterval,
                     maxPingStrikes, maxFrameSize, maxQueuedMessages, backpressure, connectTimeout, handshakeTimeout,
                     closeTimeout, shutdownGrace, tcpNoDelay, maxConnections, maxConnectionsPerAddress, connectionFilter,
-                    tls));
+                    tls, metrics));
         }
     }
 }

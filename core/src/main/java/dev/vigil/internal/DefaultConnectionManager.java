@@ -6,6 +6,7 @@ import dev.vigil.ConnectionFilter;
 import dev.vigil.ConnectionClosedException;
 import dev.vigil.ConnectionManager;
 import dev.vigil.HeartbeatPolicy;
+import dev.vigil.MetricsObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,7 @@ public final class DefaultConnectionManager<M> implements ConnectionManager<M> {
     private final HeartbeatTimer timer;
     private final byte[] hello;
     private final byte[] refusingHello;
+    private final MetricsObserver metrics;
     private final long managerId = MANAGER_IDS.incrementAndGet();
     private final ConcurrentHashMap<Long, VigilConnection<M>> live = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, VigilConnection<M>> open = new ConcurrentHashMap<>();
@@ -77,6 +79,7 @@ public final class DefaultConnectionManager<M> implements ConnectionManager<M> {
         this.settings = settings;
         this.ticker = ticker;
         this.timer = new HeartbeatTimer(ticker, "vigil-" + managerId + "-heartbeat");
+        this.metrics = GuardedMetrics.of(settings.metrics());
         HeartbeatPolicy policy = settings.heartbeat();
         long interval = policy.interval().toMillis();
         long timeout = switch (policy) {
@@ -88,6 +91,10 @@ public final class DefaultConnectionManager<M> implements ConnectionManager<M> {
                 settings.maxFrameSize(), 0);
         this.refusingHello = Wire.hello(interval, timeout, settings.minPeerPingInterval().toMillis(),
                 settings.maxFrameSize(), Wire.FLAG_REFUSING);
+    }
+
+    MetricsObserver metrics() {
+        return metrics;
     }
 
     byte[] hello() {
@@ -206,6 +213,7 @@ public final class DefaultConnectionManager<M> implements ConnectionManager<M> {
      */
     private void refuse(Socket socket, String reason) {
         long refusedSoFar = refusals.incrementAndGet();
+        metrics.refused((InetSocketAddress) socket.getRemoteSocketAddress(), reason);
         long now = ticker.nanoTime();
         long last = lastRefusalLog.get();
         if (now - last >= TimeUnit.SECONDS.toNanos(1) && lastRefusalLog.compareAndSet(last, now)) {

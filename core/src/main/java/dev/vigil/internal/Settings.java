@@ -4,6 +4,7 @@ import dev.vigil.BackpressurePolicy;
 import dev.vigil.ConnectionFilter;
 import dev.vigil.ConnectionListener;
 import dev.vigil.HeartbeatPolicy;
+import dev.vigil.MetricsObserver;
 import dev.vigil.MessageCodec;
 
 import java.time.Duration;
@@ -20,7 +21,7 @@ public record Settings<M>(MessageCodec<M> codec, ConnectionListener<M> listener,
                           BackpressurePolicy backpressure, Duration connectTimeout, Duration handshakeTimeout,
                           Duration closeTimeout, Duration shutdownGrace, boolean tcpNoDelay, int maxConnections,
                           int maxConnectionsPerAddress, @Nullable ConnectionFilter connectionFilter,
-                          @Nullable SSLContext tls) {
+                          @Nullable SSLContext tls, MetricsObserver metrics) {
 
     boolean lineMode() {
         return codec.framing() == MessageCodec.Framing.LINES;

@@ -63,6 +63,7 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
     private final Socket socket;
     /** The TCP socket under {@link #socket} (the same one without TLS): closing it never blocks on a TLS alert. */
     private final Socket raw;
+    private final dev.vigil.MetricsObserver metrics;
     private final boolean client;
     private final long id;
     private final String name;
@@ -159,6 +160,7 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
         this.timer = timer;
         this.timerEntry = new HeartbeatTimer.Entry(this);
         this.liveness = new Liveness(Detector.of(settings.heartbeat()));
+        this.metrics = manager.metrics();
         this.peerMaxFrame = settings.maxFrameSize();
         this.createdNanos = ticker.nanoTime();
         this.createdWallMillis = System.currentTimeMillis();
@@ -285,6 +287,7 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
         lastArrival = now;
         synchronizedStateOpen();
         manager.opened(this);
+        metrics.opened(this);
         timer.schedule(timerEntry, now);
         openCalled = true;
         callbackLock.lock();
@@ -311,13 +314,20 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
     }
 
     private void readLoop() throws IOException, Fatal {
+        int n = 0;
         while (true) {
+            long framesBefore = framesIn;
             if (lineMode) {
                 decodeLines();
             } else {
                 decodeFrames();
             }
-            if (fill() < 0) {
+            int frames = (int) (framesIn - framesBefore);
+            if (metrics != dev.vigil.MetricsObserver.NONE && (n > 0 || frames > 0)) {
+                metrics.received(this, frames, n);
+            }
+            n = fill();
+            if (n < 0) {
                 endOfStream();
                 return;
             }
@@ -587,6 +597,9 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
             pingOutstanding = false;
             pongsReceived = pongsReceived + 1;
             rtt.sample(lastArrival - nonce);
+            if (metrics != dev.vigil.MetricsObserver.NONE) {
+                metrics.rtt(this, rtt.stats().last());
+            }
         }
     }
 
@@ -793,6 +806,11 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
         }
         timer.cancel(timerEntry);
         manager.closed(this);
+        if (openCalled) {
+            metrics.closed(this, reason);
+        } else {
+            metrics.handshakeFailed(remoteAddress, reason);
+        }
         callbackLock.lock();
         try {
             drainEventsLocked();
@@ -1168,6 +1186,9 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
         Objects.requireNonNull(out).write(obuf.buf, 0, obuf.size);
         bytesOut = bytesOut + obuf.size;
         framesOut = framesOut + frames;
+        if (metrics != dev.vigil.MetricsObserver.NONE) {
+            metrics.sent(this, frames, obuf.size);
+        }
         lastWriteNanos = ticker.nanoTime();
         obuf.size = 0;
     }

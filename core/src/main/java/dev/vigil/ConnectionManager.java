@@ -82,6 +82,18 @@ public interface ConnectionManager<M> extends AutoCloseable {
     Connection<M> connect(InetSocketAddress address) throws IOException;
 
     /**
+     * Opens a client connection with an {@linkplain Connection#attachment() attachment} already in place when
+     * {@link ConnectionListener#onOpen} runs (a session, a user name); otherwise as
+     * {@link #connect(InetSocketAddress)}.
+     *
+     * @param address    the server
+     * @param attachment the object to attach, or {@code null}
+     * @return the open connection
+     * @throws IOException if the connection cannot be opened
+     */
+    Connection<M> connect(InetSocketAddress address, @Nullable Object attachment) throws IOException;
+
+    /**
      * Opens a client connection; see {@link #connect(InetSocketAddress)}.
      *
      * @param host the server's host name or address

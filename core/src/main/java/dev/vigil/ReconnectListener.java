@@ -19,7 +19,8 @@ import java.time.Duration;
  *       unless {@link ReconnectingClient#close()} cut the attempt short.</li>
  *   <li><b>Between the two.</b> A connection's {@code onOpen} has returned before its {@code onConnected} is
  *       called, and its {@code onClose} has returned before the next {@code onAttempt}. {@code onConnected} may run
- *       at the same time as the new connection's first {@code onMessage}.</li>
+ *       at the same time as the new connection's first {@code onMessage}. During {@code onOpen} the client does not
+ *       hold the new connection yet: send on the connection passed in, or wait for {@code onConnected}.</li>
  *   <li><b>Blocking.</b> An attempt event that blocks delays the next attempt; it does not hold up any
  *       connection.</li>
  *   <li><b>Throwing.</b> An exception thrown by an attempt event is logged at WARN and dropped; the client carries

@@ -15,9 +15,14 @@ final class Await {
     }
 
     static void until(Duration timeout, BooleanSupplier condition, String what) {
+        until(timeout, condition, () -> what);
+    }
+
+    /** As above, with a description made when it fails, so it can show the state at that moment. */
+    static void until(Duration timeout, BooleanSupplier condition, java.util.function.Supplier<String> what) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "not within " + timeout + ": " + what);
+            assertTrue(System.nanoTime() < deadline, () -> "not within " + timeout + ": " + what.get());
             LockSupport.parkNanos(1_000_000);
         }
     }

@@ -282,6 +282,23 @@ class EchoTest {
     }
 
     @Test
+    void anAttachmentGivenToConnectIsInPlaceWhenOnOpenRuns() throws Exception {
+        ConnectionManager<String> server = manager(ConnectionManager.builder(MessageCodec.utf8()));
+        InetSocketAddress address = server.bind(Loopback.anyPort());
+        CompletableFuture<Object> seenInOnOpen = new CompletableFuture<>();
+        ConnectionManager<String> client = manager(ConnectionManager.builder(MessageCodec.utf8())
+                .listener(new ConnectionListener<>() {
+                    @Override
+                    public void onOpen(Connection<String> connection) {
+                        seenInOnOpen.complete(connection.attachment());
+                    }
+                }));
+        Connection<String> c = client.connect(address, "session-7");
+        assertEquals("session-7", seenInOnOpen.get(5, TimeUnit.SECONDS));
+        assertEquals("session-7", c.attachment());
+    }
+
+    @Test
     void aManagerThatIsShutDownRefusesNewWork() throws Exception {
         ConnectionManager<String> m = ConnectionManager.builder(MessageCodec.utf8()).build();
         assertTrue(m.shutdown(Duration.ofSeconds(1)));

@@ -199,6 +199,24 @@ class HeartbeatSocketTest {
 
     @Test
     @Timeout(30)
+    void aPeerThatCanStillHearIsToldItWasTimedOut() throws Exception {
+        ConnectionManager<byte[]> server = closeLater(ConnectionManager.builder(MessageCodec.bytes())
+                .heartbeat(HeartbeatPolicy.fixed(Duration.ofMillis(50), Duration.ofMillis(200))).build());
+        InetSocketAddress address = server.bind(Loopback.anyPort());
+        FaultProxy proxy = closeLater(FaultProxy.start(address));
+        RecordingListener<byte[]> events = new RecordingListener<>();
+        ConnectionManager<byte[]> client = closeLater(ConnectionManager.builder(MessageCodec.bytes())
+                .heartbeat(HeartbeatPolicy.none()).listener(events).build());
+        client.connect(proxy.address());
+        events.next(RecordingListener.Open.class);
+        proxy.blackhole(FaultProxy.Direction.UPSTREAM); // the client is deaf to nothing, but nobody hears it
+        CloseReason reason = events.next(RecordingListener.Close.class).reason();
+        assertEquals(CloseReason.Kind.HEARTBEAT_TIMEOUT, reason.kind());
+        assertTrue(reason.remote(), "the server's CLOSE frame told the client: " + reason);
+    }
+
+    @Test
+    @Timeout(30)
     void aPeerThatPingsFasterThanAllowedIsClosedForAPolicyViolationAndToldWhy() throws Exception {
         RecordingListener<byte[]> events = new RecordingListener<>();
         ConnectionManager<byte[]> server = closeLater(ConnectionManager.builder(MessageCodec.bytes())
@@ -253,7 +271,7 @@ class HeartbeatSocketTest {
         Connection<byte[]> c = client.connect(address);
         events.next(RecordingListener.Open.class);
         Await.until(Duration.ofSeconds(10), () -> c.rtt().samples() >= 5,
-                "the client kept pinging at the server's pace: " + c.rtt());
+                () -> "the client kept pinging at the server's pace: " + c.rtt() + " " + c.state());
         assertNull(c.closeReason());
         events.assertNoMore();
     }

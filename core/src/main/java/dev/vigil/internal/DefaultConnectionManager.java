@@ -7,6 +7,7 @@ import dev.vigil.ConnectionClosedException;
 import dev.vigil.ConnectionManager;
 import dev.vigil.HeartbeatPolicy;
 import dev.vigil.MetricsObserver;
+import org.jetbrains.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -176,7 +177,7 @@ public final class DefaultConnectionManager<M> implements ConnectionManager<M> {
                 continue;
             }
             try {
-                start(socket, false);
+                start(socket, false, null);
             } catch (IOException | RuntimeException e) {
                 log.warn("could not set up a connection from {}: {}", socket.getRemoteSocketAddress(), e.toString());
                 closeQuietly(socket);
@@ -245,6 +246,11 @@ public final class DefaultConnectionManager<M> implements ConnectionManager<M> {
 
     @Override
     public Connection<M> connect(InetSocketAddress address) throws IOException {
+        return connect(address, null);
+    }
+
+    @Override
+    public Connection<M> connect(InetSocketAddress address, @Nullable Object attachment) throws IOException {
         checkRunning();
         timer.start();
         long deadline = ticker.nanoTime() + settings.connectTimeout().toNanos();
@@ -252,7 +258,7 @@ public final class DefaultConnectionManager<M> implements ConnectionManager<M> {
         VigilConnection<M> connection;
         try {
             socket.connect(address, (int) Math.max(1, settings.connectTimeout().toMillis()));
-            connection = start(socket, true);
+            connection = start(socket, true, attachment);
         } catch (IOException | RuntimeException e) {
             closeQuietly(socket);
             throw e;
@@ -277,7 +283,7 @@ public final class DefaultConnectionManager<M> implements ConnectionManager<M> {
         }
     }
 
-    private VigilConnection<M> start(Socket raw, boolean client) throws IOException {
+    private VigilConnection<M> start(Socket raw, boolean client, @Nullable Object attachment) throws IOException {
         raw.setTcpNoDelay(settings.tcpNoDelay());
         raw.setKeepAlive(true);
         Socket socket = raw;
@@ -297,6 +303,7 @@ public final class DefaultConnectionManager<M> implements ConnectionManager<M> {
         }
         long id = CONNECTION_IDS.incrementAndGet();
         VigilConnection<M> connection = new VigilConnection<>(this, settings, socket, raw, client, id, timer, ticker);
+        connection.attach(attachment);
         live.put(id, connection);
         if (client) {
             clientConnections.incrementAndGet();
@@ -315,6 +322,12 @@ public final class DefaultConnectionManager<M> implements ConnectionManager<M> {
         Thread.ofVirtual().name("vigil-" + connection.name() + "-writer")
                 .uncaughtExceptionHandler(DefaultConnectionManager::uncaught)
                 .start(() -> connection.drain(false));
+    }
+
+    void startCloser(VigilConnection<M> connection, CloseReason reason) {
+        Thread.ofVirtual().name("vigil-" + connection.name() + "-closer")
+                .uncaughtExceptionHandler(DefaultConnectionManager::uncaught)
+                .start(() -> connection.tellPeerAndClose(reason));
     }
 
     void startEventThread(VigilConnection<M> connection) {

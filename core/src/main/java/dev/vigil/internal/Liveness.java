@@ -63,13 +63,19 @@ final class Liveness {
     /**
      * Decides what the silence that began at {@code since} calls for at {@code now}.
      *
+     * <p>A pause of our own postpones judgement, not evidence: suspect and dead count silence only from the end of
+     * the pause (the peer gets a fresh timeout), while a PING goes out as soon as the peer has really been silent for
+     * the interval, so that the answer can clear it early.
+     *
      * @param now       the current time
-     * @param since     when the silence began: the later of the reader's last wait and the end of our own pause
+     * @param since     when the silence began (the reader's last wait for bytes)
+     * @param pauseEnd  when our last detected pause ended
      * @param suspected whether the peer is suspect already
      * @return {@link #PING}, {@link #SUSPECT} and {@link #DEAD} or'ed together; {@link #next()} then tells when to
      *         ask again
      */
-    int evaluate(long now, long since, boolean suspected) {
+    int evaluate(long now, long since, long pauseEnd, boolean suspected) {
+        long judgedSince = Math.max(since, pauseEnd);
         long pingAfter;
         long suspectAfter;
         long deadAfter;
@@ -82,12 +88,13 @@ final class Liveness {
             lock.unlock();
         }
         long silence = now - since;
-        if (deadAfter != Detector.NEVER && silence >= deadAfter) {
+        long judged = now - judgedSince;
+        if (deadAfter != Detector.NEVER && judged >= deadAfter) {
             next = HeartbeatTimer.STOP;
             return DEAD;
         }
         int actions = 0;
-        if (!suspected && suspectAfter != Detector.NEVER && silence >= suspectAfter) {
+        if (!suspected && suspectAfter != Detector.NEVER && judged >= suspectAfter) {
             actions |= SUSPECT;
             suspected = true;
         }
@@ -99,9 +106,9 @@ final class Liveness {
             pings++;
             pingedInSilence = true;
         }
-        long n = plus(since, deadAfter);
+        long n = plus(judgedSince, deadAfter);
         if (!suspected) {
-            n = Math.min(n, plus(since, suspectAfter));
+            n = Math.min(n, plus(judgedSince, suspectAfter));
         }
         if (!pingedInSilence) {
             n = Math.min(n, plus(since, pingAfter));

@@ -55,6 +55,7 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
     private static final int WRITE_CHUNK = 64 * 1024;
     private static final int BATCH = 64;
     private static final long DEFER = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long TELL_PEER_WAIT = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long WRITER_GONE_WAIT = TimeUnit.SECONDS.toNanos(2);
     private static final Object[] NO_ENTRIES = new Object[0];
 
@@ -697,7 +698,7 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
 
     @Override
     public void close() {
-        CloseReason reason = CloseReason.local(Kind.CLOSED_LOCALLY, "closed by this side");
+        CloseReason reason = CloseReason.local(Kind.CLOSED_LOCALLY, "the application closed the connection");
         if (state == ConnectionState.CONNECTING) {
             abort(reason, false);
             return;
@@ -754,20 +755,34 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
         } finally {
             lock.unlock();
         }
-        if (tellPeer && Thread.currentThread() == reader && writeLock.tryLock()) {
-            try {
-                obuf.size = 0;
-                encodeClose(reason);
-                Objects.requireNonNull(out).write(obuf.buf, 0, obuf.size);
-                obuf.size = 0;
-            } catch (IOException | RuntimeException e) {
-                log.debug("{}: could not tell the peer why: {}", name, e.toString());
-            } finally {
-                writeLock.unlock();
-            }
+        if (tellPeer && Thread.currentThread() == reader) {
+            tryTellPeer(reason);
         }
         closeSocket();
         return true;
+    }
+
+    /** Writes a CLOSE frame if no writer is busy; never waits for one. */
+    private void tryTellPeer(CloseReason reason) {
+        if (!writeLock.tryLock()) {
+            return;
+        }
+        try {
+            obuf.size = 0;
+            encodeClose(reason);
+            Objects.requireNonNull(out).write(obuf.buf, 0, obuf.size);
+        } catch (IOException | RuntimeException e) {
+            log.debug("{}: could not tell the peer why: {}", name, e.toString());
+        } finally {
+            obuf.size = 0;
+            writeLock.unlock();
+        }
+    }
+
+    /** Runs on a short-lived virtual thread after a heartbeat timeout: tells the peer, then closes. */
+    void tellPeerAndClose(CloseReason reason) {
+        tryTellPeer(reason);
+        closeSocket();
     }
 
     /** Forces the socket closed; the reader then runs {@link #finish}. */
@@ -1286,22 +1301,37 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
             // The reader is busy (a callback, decoding): it is not waiting, so no silence is proven yet.
             return now + Math.min(liveness.pingAfter(), TimeUnit.SECONDS.toNanos(1));
         }
-        long since = Math.max(quietSince, pauseEnd);
-        int actions = liveness.evaluate(now, since, state == ConnectionState.SUSPECT);
+        long since = quietSince;
+        int actions = liveness.evaluate(now, since, pauseEnd, state == ConnectionState.SUSPECT);
         if ((actions & Liveness.DEAD) != 0) {
             Thread r = reader;
             if (r != null && r.getState() == Thread.State.RUNNABLE) {
                 return now + DEFER; // bytes arrived and the reader is about to run: not silence
             }
             RttStats last = rtt.stats();
-            abort(CloseReason.local(Kind.HEARTBEAT_TIMEOUT, "no sign of life: " + liveness.explain(now - since)
-                    + "; PING #" + liveness.pings() + (pingOutstanding ? " unanswered" : "") + ", "
-                    + pongsReceived + " answered"
-                    + (last.samples() > 0 ? ", last RTT " + Durations.format(last.last().toNanos()) : "")), false);
-            return HeartbeatTimer.STOP;
+            CloseReason reason = CloseReason.local(Kind.HEARTBEAT_TIMEOUT, "no sign of life: "
+                    + liveness.explain(now - Math.max(since, pauseEnd)) + "; PING #" + liveness.pings()
+                    + (pingOutstanding ? " unanswered" : "") + ", " + pongsReceived + " answered"
+                    + (last.samples() > 0 ? ", last RTT " + Durations.format(last.last().toNanos()) : ""));
+            if (!closeReason.compareAndSet(null, reason)) {
+                return HeartbeatTimer.STOP;
+            }
+            logClose(reason);
+            lock.lock();
+            try {
+                state = ConnectionState.CLOSING;
+                failQueuedLocked(reason);
+            } finally {
+                lock.unlock();
+            }
+            // If the peer is only deaf one way it should learn why; a virtual thread tries, the timer must not block.
+            // Should that write block, the close deadline closes the socket anyway.
+            closeDeadline = now + TELL_PEER_WAIT;
+            manager.startCloser(this, reason);
+            return closeDeadline;
         }
         if ((actions & Liveness.SUSPECT) != 0) {
-            becomeSuspect(now - since);
+            becomeSuspect(now - Math.max(since, pauseEnd));
         }
         if ((actions & Liveness.PING) != 0) {
             requestPing();

@@ -45,7 +45,7 @@ class LivenessTest {
 
         @Override
         public long onTimer(long now, long pauseEnd) {
-            int actions = liveness.evaluate(now, Math.max(since, pauseEnd), suspect);
+            int actions = liveness.evaluate(now, since, pauseEnd, suspect);
             long at = (now - start) / MS;
             if ((actions & Liveness.DEAD) != 0) {
                 log.add("DEAD@" + at);
@@ -132,13 +132,29 @@ class LivenessTest {
         timer.runDue(clock.nanoTime());
         assertEquals(1, timer.pauses());
         for (Peer p : peers) {
-            assertTrue(p.log.isEmpty(), "nobody is judged on silence inside our own pause: " + p.log);
+            assertEquals(List.of("PING@10500"), p.log, "a PING for evidence, but nobody judged on our own pause");
         }
         runFor(5000);
         for (Peer p : peers) {
-            // A fresh interval after the pause, then the normal course: the peers really are silent.
-            assertEquals(List.of("PING@11500", "SUSPECT@12500", "DEAD@13500"), p.log);
+            // At once a PING (they really have been silent past the interval), but a fresh timeout for judgement.
+            assertEquals(List.of("PING@10500", "SUSPECT@12500", "DEAD@13500"), p.log);
         }
+    }
+
+    @Test
+    void pausesOverAndOverStillLetPingsOut() {
+        Peer peer = new Peer(HeartbeatPolicy.fixed(Duration.ofSeconds(1), Duration.ofSeconds(3)));
+        timer.runDue(clock.nanoTime());
+        // An overloaded machine: every deadline runs 150 ms late, each counted as a pause of ours.
+        for (int i = 0; i < 5; i++) {
+            clock.advanceMillis(1150);
+            timer.runDue(clock.nanoTime());
+            if (peer.log.contains("PING@1150")) {
+                peer.signOfLife(); // the PONG
+            }
+        }
+        assertTrue(peer.log.contains("PING@1150"), "the PING is not held back by our own lateness: " + peer.log);
+        assertTrue(timer.pauses() >= 1);
     }
 
     @Test
@@ -176,12 +192,12 @@ class LivenessTest {
                 Duration.ofMillis(200))));
         liveness.raisePingInterval(500 * MS);
         long t0 = 0;
-        assertEquals(0, liveness.evaluate(t0 + 499 * MS, t0, false));
-        assertEquals(Liveness.PING, liveness.evaluate(t0 + 500 * MS, t0, false));
+        assertEquals(0, liveness.evaluate(t0 + 499 * MS, t0, Long.MIN_VALUE, false));
+        assertEquals(Liveness.PING, liveness.evaluate(t0 + 500 * MS, t0, Long.MIN_VALUE, false));
         // Suspect halfway through the 150 ms an answer may take, dead when it is all gone.
-        assertEquals(0, liveness.evaluate(t0 + 574 * MS, t0, false));
-        assertEquals(Liveness.SUSPECT, liveness.evaluate(t0 + 575 * MS, t0, false));
-        assertEquals(0, liveness.evaluate(t0 + 649 * MS, t0, true));
-        assertEquals(Liveness.DEAD, liveness.evaluate(t0 + 650 * MS, t0, true));
+        assertEquals(0, liveness.evaluate(t0 + 574 * MS, t0, Long.MIN_VALUE, false));
+        assertEquals(Liveness.SUSPECT, liveness.evaluate(t0 + 575 * MS, t0, Long.MIN_VALUE, false));
+        assertEquals(0, liveness.evaluate(t0 + 649 * MS, t0, Long.MIN_VALUE, true));
+        assertEquals(Liveness.DEAD, liveness.evaluate(t0 + 650 * MS, t0, Long.MIN_VALUE, true));
     }
 }

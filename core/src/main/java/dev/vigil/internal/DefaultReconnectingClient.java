@@ -1,0 +1,500 @@
+package dev.vigil.internal;
+
+import dev.vigil.CloseReason;
+import dev.vigil.Connection;
+import dev.vigil.ConnectionClosedException;
+import dev.vigil.ConnectionListener;
+import dev.vigil.ConnectionManager;
+import dev.vigil.ConnectionState;
+import dev.vigil.ReconnectListener;
+import dev.vigil.ReconnectPolicy;
+import dev.vigil.ReconnectingClient;
+import org.jetbrains.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.random.RandomGenerator;
+
+/**
+ * The client behind {@link ReconnectingClient#start}: one virtual thread runs rounds of attempts, adopts each
+ * connection that opens, waits for it to end, and starts the next round, until {@link #close()} or the policy's
+ * last attempt. Every state change goes through one lock and one condition, so {@code close()} wakes a waiting
+ * loop at once.
+ *
+ * @param <M> the type of messages
+ */
+public final class DefaultReconnectingClient<M> implements ReconnectingClient<M> {
+    private static final Logger log = LoggerFactory.getLogger(DefaultReconnectingClient.class);
+    private static final AtomicLong IDS = new AtomicLong();
+    /** The client whose connection callback this thread is running, so that close() there does not wait on itself. */
+    private static final ThreadLocal<DefaultReconnectingClient<?>> IN_CALLBACK = new ThreadLocal<>();
+
+    private final String name = "vigil-reconnect-" + IDS.incrementAndGet();
+    private final ReconnectPolicy policy;
+    private final ReconnectListener<M> listener;
+    private final List<InetSocketAddress> endpoints;
+    /** Used by the loop thread only. */
+    private final RandomGenerator random;
+    private final ConnectionManager<M> manager;
+    private final Thread loop;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when {@link #closing} is set and when a connection's onClose has returned. */
+    private final Condition changed = lock.newCondition();
+    // Guarded by lock:
+    private boolean closing;
+    private boolean terminated;
+    /** The loop is inside manager.connect, where only an interrupt cuts it short. */
+    private boolean connecting;
+    private @Nullable Connection<M> current;
+    /** Connections whose onClose has returned; the loop clears it each time it has dealt with one. */
+    private final Set<Connection<M>> ended = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Why there is no connection now: what a send fails with. */
+    private CloseReason down;
+
+    private DefaultReconnectingClient(ConnectionManager.Builder<M> builder, ReconnectPolicy policy,
+                                      ReconnectListener<M> listener, List<InetSocketAddress> endpoints,
+                                      RandomGenerator random) {
+        this.policy = policy;
+        this.listener = listener;
+        this.endpoints = endpoints;
+        this.random = random;
+        this.down = CloseReason.local(CloseReason.Kind.IO_ERROR,
+                "not connected yet: the first attempt, to " + endpoints.getFirst() + ", is under way");
+        this.manager = builder.listener(new Forwarder()).build();
+        this.loop = Thread.ofVirtual().name(name)
+                .uncaughtExceptionHandler((thread, error) -> log.error("uncaught exception in {}", name, error))
+                .unstarted(this::run);
+    }
+
+    /**
+     * Starts a client; see {@link ReconnectingClient#start}.
+     *
+     * @param builder   the settings of every connection; its listener is replaced
+     * @param policy    the backoff
+     * @param listener  the user's listener
+     * @param endpoints the servers, at least one
+     * @param random    where the backoff's jitter comes from; used on the client's own thread only
+     * @param <M>       the type of messages
+     * @return the client, connecting
+     * @throws IllegalArgumentException naming every argument that is missing or wrong
+     */
+    public static <M> DefaultReconnectingClient<M> start(ConnectionManager.Builder<M> builder,
+                                                         ReconnectPolicy policy, ReconnectListener<M> listener,
+                                                         List<InetSocketAddress> endpoints, RandomGenerator random) {
+        Validation v = new Validation("ReconnectingClient");
+        v.notNull("builder", builder);
+        v.notNull("policy", policy);
+        v.notNull("listener", listener);
+        v.notNull("random", random);
+        if (v.notNull("endpoints", endpoints)) {
+            boolean noNulls = endpoints.stream().noneMatch(Objects::isNull);
+            v.check(noNulls, "endpoints", endpoints, "no null element");
+            v.check(!endpoints.isEmpty(), "endpoints", endpoints, "at least one");
+        }
+        v.throwIfAny();
+        DefaultReconnectingClient<M> client =
+                new DefaultReconnectingClient<>(builder, policy, listener, List.copyOf(endpoints), random);
+        client.loop.start();
+        return client;
+    }
+
+    // ---- the API ----
+
+    @Override
+    public CompletableFuture<Void> send(M message) {
+        Objects.requireNonNull(message, "message");
+        Connection<M> connection;
+        CloseReason why;
+        lock.lock();
+        try {
+            connection = closing ? null : current;
+            why = down;
+        } finally {
+            lock.unlock();
+        }
+        if (connection != null) {
+            return connection.send(message);
+        }
+        return CompletableFuture.failedFuture(new ConnectionClosedException(why));
+    }
+
+    @Override
+    public @Nullable Connection<M> current() {
+        lock.lock();
+        try {
+            return current;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public ConnectionState state() {
+        Connection<M> connection;
+        lock.lock();
+        try {
+            if (terminated) {
+                return ConnectionState.CLOSED;
+            }
+            if (closing) {
+                return ConnectionState.CLOSING;
+            }
+            connection = current;
+        } finally {
+            lock.unlock();
+        }
+        ConnectionState state = connection == null ? ConnectionState.CONNECTING : connection.state();
+        return state.isOpen() ? state : ConnectionState.CONNECTING;
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (!closing) {
+                closing = true;
+                down = CloseReason.local(CloseReason.Kind.CLOSED_LOCALLY, "the reconnecting client is closed");
+                if (connecting) {
+                    loop.interrupt();
+                }
+                changed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (Thread.currentThread() == loop || IN_CALLBACK.get() == this) {
+            return;
+        }
+        try {
+            loop.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- the loop ----
+
+    /** What {@link #reconnectUntilClosed} ends with when the policy ran out of attempts. */
+    private record GaveUp(int attempts, Throwable lastError) {
+    }
+
+    private void run() {
+        @Nullable GaveUp gaveUp = null;
+        try {
+            gaveUp = reconnectUntilClosed();
+        } catch (RuntimeException e) {
+            log.error("{}: the reconnect loop failed; closing the client", name, e);
+        } finally {
+            finish();
+        }
+        if (gaveUp != null) {
+            GaveUp last = gaveUp;
+            notifyListener("onGaveUp", () -> listener.onGaveUp(last.attempts(), last.lastError()));
+        }
+    }
+
+    /** Runs rounds of attempts; returns {@code null} once closing, or how it gave up. */
+    private @Nullable GaveUp reconnectUntilClosed() {
+        int cursor = 0;
+        Duration delay = Duration.ZERO;
+        while (true) {
+            Connection<M> connection = null;
+            int attempt = 0;
+            while (connection == null) {
+                attempt++;
+                if (!pause(delay)) {
+                    return null;
+                }
+                InetSocketAddress endpoint = endpoints.get(cursor);
+                int number = attempt;
+                log.info("{}: attempt {} to {}", name, number, endpoint);
+                notifyListener("onAttempt", () -> listener.onAttempt(number, endpoint));
+                try {
+                    connection = connectTo(endpoint);
+                    if (connection == null) {
+                        return null;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    if (isClosing()) {
+                        return null;
+                    }
+                    cursor = (cursor + 1) % endpoints.size();
+                    if (policy.maxAttempts() != ReconnectPolicy.UNLIMITED && attempt >= policy.maxAttempts()) {
+                        setDown(notConnected("gave up after " + attempt + " attempts; the last, to " + endpoint
+                                + ", failed", e));
+                        log.warn("{}: attempt {} to {} failed ({}); giving up after {} attempts", name, attempt,
+                                endpoint, e.toString(), attempt);
+                        return new GaveUp(attempt, e);
+                    }
+                    setDown(notConnected("attempt " + attempt + " to " + endpoint + " failed", e));
+                    delay = policy.delayBefore(attempt + 1, random);
+                    Duration nextDelay = delay;
+                    log.info("{}: attempt {} to {} failed ({}); next attempt, to {}, in {}", name, attempt, endpoint,
+                            e.toString(), endpoints.get(cursor), Durations.format(nextDelay.toNanos()));
+                    notifyListener("onAttemptFailed", () -> listener.onAttemptFailed(number, endpoint, e, nextDelay));
+                }
+            }
+            if (!adopt(connection)) {
+                return null;
+            }
+            log.info("{}: connected to {} as conn-{} after {} attempt{}", name, connection.remoteAddress(),
+                    connection.id(), attempt, attempt == 1 ? "" : "s");
+            Connection<M> opened = connection;
+            int attempts = attempt;
+            notifyListener("onConnected", () -> listener.onConnected(opened, attempts));
+            if (!awaitEnd(connection)) {
+                return null;
+            }
+            delay = policy.delayBefore(1, random);
+            log.info("{}: conn-{} to {} ended ({}); reconnecting in {}", name, connection.id(),
+                    connection.remoteAddress(), connection.closeReason(), Durations.format(delay.toNanos()));
+        }
+    }
+
+    /** Waits out the backoff; returns {@code false} if the client is closing. */
+    private boolean pause(Duration delay) {
+        long left = delay.toNanos();
+        lock.lock();
+        try {
+            while (!closing && left > 0) {
+                left = changed.awaitNanos(left);
+            }
+            return !closing;
+        } catch (InterruptedException e) {
+            log.warn("{}: interrupted while waiting to reconnect; closing the client", name);
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Connects, or returns {@code null} if the client is closing; close() may interrupt it meanwhile. */
+    private @Nullable Connection<M> connectTo(InetSocketAddress endpoint) throws IOException {
+        lock.lock();
+        try {
+            if (closing) {
+                return null;
+            }
+            connecting = true;
+        } finally {
+            lock.unlock();
+        }
+        try {
+            InetSocketAddress address = endpoint.isUnresolved()
+                    ? new InetSocketAddress(endpoint.getHostString(), endpoint.getPort()) : endpoint;
+            return manager.connect(address);
+        } finally {
+            lock.lock();
+            try {
+                connecting = false;
+                // close() interrupts only while connecting, under this lock: no interrupt outlives the attempt.
+                Thread.interrupted();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Makes the connection current unless it has ended already; returns {@code false} if the client is closing. */
+    private boolean adopt(Connection<M> connection) {
+        lock.lock();
+        try {
+            if (!ended.contains(connection)) {
+                current = connection;
+            }
+            return !closing;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until the connection's onClose has returned; returns {@code false} if the client is closing. */
+    private boolean awaitEnd(Connection<M> connection) {
+        lock.lock();
+        try {
+            while (!closing && !ended.contains(connection)) {
+                changed.await();
+            }
+            ended.clear();
+            return !closing;
+        } catch (InterruptedException e) {
+            log.warn("{}: interrupted while connected; closing the client", name);
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes the current connection, then the manager; marks the client closed. */
+    private void finish() {
+        Connection<M> last;
+        lock.lock();
+        try {
+            closing = true;
+            last = current;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            if (last != null) {
+                last.close();
+            }
+            manager.close();
+        } finally {
+            lock.lock();
+            try {
+                terminated = true;
+                current = null;
+            } finally {
+                lock.unlock();
+            }
+            log.debug("{}: closed", name);
+        }
+    }
+
+    private boolean isClosing() {
+        lock.lock();
+        try {
+            return closing;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void setDown(CloseReason reason) {
+        lock.lock();
+        try {
+            if (!closing) {
+                down = reason;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static CloseReason notConnected(String what, Throwable error) {
+        if (error instanceof ConnectionClosedException closed) {
+            CloseReason reason = closed.reason();
+            return new CloseReason(reason.kind(), reason.remote(), "not connected: " + what + ": " + reason.message(),
+                    error);
+        }
+        return new CloseReason(CloseReason.Kind.IO_ERROR, false, "not connected: " + what + ": " + error, error);
+    }
+
+    private void notifyListener(String callback, Runnable call) {
+        try {
+            call.run();
+        } catch (Exception e) {
+            log.warn("{}: listener.{} threw; ignored", name, callback, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ReconnectingClient[" + name + ", " + state() + ", " + endpoints + "]";
+    }
+
+    // ---- the connections' listener ----
+
+    /** Forwards every connection event to the user's listener, and tells the loop when a connection has ended. */
+    private final class Forwarder implements ConnectionListener<M> {
+
+        @Override
+        public void onOpen(Connection<M> connection) {
+            DefaultReconnectingClient<?> outer = enter();
+            try {
+                listener.onOpen(connection);
+            } finally {
+                exit(outer);
+            }
+        }
+
+        @Override
+        public void onMessage(Connection<M> connection, M message) {
+            DefaultReconnectingClient<?> outer = enter();
+            try {
+                listener.onMessage(connection, message);
+            } finally {
+                exit(outer);
+            }
+        }
+
+        @Override
+        public void onStateChange(Connection<M> connection, ConnectionState from, ConnectionState to) {
+            DefaultReconnectingClient<?> outer = enter();
+            try {
+                listener.onStateChange(connection, from, to);
+            } finally {
+                exit(outer);
+            }
+        }
+
+        @Override
+        public void onError(Connection<M> connection, Throwable error) {
+            DefaultReconnectingClient<?> outer = enter();
+            try {
+                listener.onError(connection, error);
+            } finally {
+                exit(outer);
+            }
+        }
+
+        @Override
+        public void onClose(Connection<M> connection, CloseReason reason) {
+            lock.lock();
+            try {
+                if (current == connection) {
+                    current = null;
+                }
+                if (!closing) {
+                    down = new CloseReason(reason.kind(), reason.remote(), "not connected: reconnecting since conn-"
+                            + connection.id() + " to " + connection.remoteAddress() + " ended: " + reason.message(),
+                            reason.cause());
+                }
+            } finally {
+                lock.unlock();
+            }
+            DefaultReconnectingClient<?> outer = enter();
+            try {
+                listener.onClose(connection, reason);
+            } finally {
+                exit(outer);
+                lock.lock();
+                try {
+                    ended.add(connection);
+                    changed.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+
+        private @Nullable DefaultReconnectingClient<?> enter() {
+            DefaultReconnectingClient<?> outer = IN_CALLBACK.get();
+            IN_CALLBACK.set(DefaultReconnectingClient.this);
+            return outer;
+        }
+
+        private void exit(@Nullable DefaultReconnectingClient<?> outer) {
+            if (outer == null) {
+                IN_CALLBACK.remove();
+            } else {
+                IN_CALLBACK.set(outer);
+            }
+        }
+    }
+}

@@ -110,6 +110,7 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
     private long closeDeadline = HeartbeatTimer.STOP;
     private volatile long pingNonce;
     private volatile boolean pingOutstanding;
+    private volatile long pingsSent;
     private volatile long pongsReceived;
 
     // ---- outbound: under lock ----
@@ -594,8 +595,14 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
     }
 
     private void ponged(long nonce) {
-        if (pingOutstanding && nonce == pingNonce) {
-            pingOutstanding = false;
+        // Our nonce is the PING's send time, so any PONG echoing a nonce we could have sent is an RTT sample, even
+        // one overtaken by a later PING. Anything else is a sign of life and nothing more.
+        long latest = pingNonce;
+        boolean ours = lineMode ? pingOutstanding : nonce - createdNanos >= 0 && latest - nonce >= 0;
+        if (ours && pingsSent > 0) {
+            if (nonce == latest) {
+                pingOutstanding = false;
+            }
             pongsReceived = pongsReceived + 1;
             rtt.sample(lastArrival - nonce);
             if (metrics != dev.vigil.MetricsObserver.NONE) {
@@ -1083,6 +1090,7 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
             }
             pingNonce = nonce;
             pingOutstanding = true;
+            pingsSent = pingsSent + 1;
         }
     }
 

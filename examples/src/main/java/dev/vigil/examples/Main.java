@@ -2,6 +2,7 @@ package dev.vigil.examples;
 
 import dev.vigil.examples.chat.ChatExample;
 import dev.vigil.examples.echo.EchoExample;
+import dev.vigil.examples.metrics.MetricsExample;
 import dev.vigil.examples.fleet.FleetDemo;
 import dev.vigil.examples.fleet.FleetOptions;
 import dev.vigil.examples.health.HealthDemo;
@@ -54,7 +55,11 @@ public final class Main {
                     (o, out) -> {
                         HealthDemo.run(HealthOptions.from(o), out);
                         return 0;
-                    }));
+                    }),
+            new Example("metrics", "Vigil's MetricsObserver bound to Micrometer: connections, closes by reason, "
+                    + "frames, bytes, heartbeat RTT percentiles, queue depth",
+                    List.of("metrics", "metrics --clients 10 --messages 50"), MetricsExample.SPECS,
+                    MetricsExample::main));
 
     private Main() {
     }

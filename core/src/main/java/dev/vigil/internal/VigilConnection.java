@@ -92,6 +92,10 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
     private int scanned;
     private int smallReads;
     private boolean openCalled;
+    /** The reader is delivering the frames of one read; replies it sends wait for the end of it ({@link #flushOwed}). */
+    private boolean decoding;
+    /** The reader holds the writer role for replies sent while {@link #decoding}. */
+    private boolean flushOwed;
     private long lastArrival;
     private long peerLastPing = Long.MIN_VALUE;
     private int pingStrikes;
@@ -319,10 +323,19 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
         int n = 0;
         while (true) {
             long framesBefore = framesIn;
-            if (lineMode) {
-                decodeLines();
-            } else {
-                decodeFrames();
+            decoding = true;
+            try {
+                if (lineMode) {
+                    decodeLines();
+                } else {
+                    decodeFrames();
+                }
+            } finally {
+                decoding = false;
+            }
+            if (flushOwed) {
+                flushOwed = false;
+                drain(true);
             }
             int frames = (int) (framesIn - framesBefore);
             if (metrics != dev.vigil.MetricsObserver.NONE && (n > 0 || frames > 0)) {
@@ -999,7 +1012,13 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
 
     private void startWriting(boolean inline, boolean spawn) {
         if (inline) {
-            drain(true);
+            if (decoding) {
+                // A reply from a callback: the reader writes it, with every other reply to the frames of this read,
+                // once it has delivered them (as Netty flushes in channelReadComplete): one write, no thread hop.
+                flushOwed = true;
+            } else {
+                drain(true);
+            }
         } else if (spawn) {
             manager.startWriter(this);
         }
@@ -1015,13 +1034,14 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
                 CloseReason closeWith;
                 lock.lock();
                 try {
-                    if (outputClosed) {
+                    boolean work = count > 0 || pongCount > 0 || pingRequested || closeAfterData;
+                    if (outputClosed || !work) {
                         writerActive = false;
                         writerIdle.signalAll();
                         return;
                     }
                     if (inline && round > 0) {
-                        // The reader wrote one batch without a hop; hand the rest to a writer thread.
+                        // The reader wrote one batch without a hop; more arrived meanwhile: a writer thread takes it.
                         manager.startWriter(this);
                         return;
                     }

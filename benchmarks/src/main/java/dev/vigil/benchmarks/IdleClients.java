@@ -9,24 +9,30 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The client side of the idle-scale benchmark, in a JVM of its own (a process may open only 20,000 files, and
- * 9,000 connections with both ends in one JVM take 18,000): opens {@code count} idle connections with a heartbeat,
- * prints {@code READY count}, and holds them until its standard input closes.
+ * 9,000 connections with both ends in one JVM take 18,000). It reads commands from its standard input: {@code
+ * CONNECT n} opens {@code n} more idle connections with a heartbeat and answers {@code CONNECTED total}; the end of
+ * its input closes every connection and exits. The parent paces the connections this way, so that the server's
+ * accept queue never overflows (an overflowing queue leaves clients believing they are connected while the server
+ * has not accepted them, and their heartbeats time out).
  *
- * <p>Usage: {@code java -cp <benchmarks class path> dev.vigil.benchmarks.IdleClients impl host port count
+ * <p>Usage: {@code java -cp <benchmarks class path> dev.vigil.benchmarks.IdleClients impl host port
  * intervalMillis timeoutMillis}
  */
 public final class IdleClients {
@@ -38,19 +44,19 @@ public final class IdleClients {
     /**
      * Runs the clients.
      *
-     * @param args impl, host, port, count, interval and timeout in milliseconds
+     * @param args impl, host, port, interval and timeout in milliseconds
      * @throws Exception if the connections cannot be opened
      */
     public static void main(String[] args) throws Exception {
-        if (args.length != 6) {
-            System.err.println("usage: IdleClients impl host port count intervalMillis timeoutMillis");
+        if (args.length != 5) {
+            System.err.println("usage: IdleClients impl host port intervalMillis timeoutMillis");
             System.exit(2);
         }
         InetSocketAddress server = new InetSocketAddress(args[1], Integer.parseInt(args[2]));
-        int count = Integer.parseInt(args[3]);
-        Heartbeat heartbeat = new Heartbeat(Duration.ofMillis(Long.parseLong(args[4])),
-                Duration.ofMillis(Long.parseLong(args[5])));
+        Heartbeat heartbeat = new Heartbeat(Duration.ofMillis(Long.parseLong(args[3])),
+                Duration.ofMillis(Long.parseLong(args[4])));
         AtomicBoolean closing = new AtomicBoolean();
+        AtomicInteger lost = new AtomicInteger();
         EchoListener listener = new EchoListener() {
             @Override
             public void onEcho(Client client, int payloadLength) {
@@ -58,15 +64,23 @@ public final class IdleClients {
 
             @Override
             public void onClose(Client client, boolean heartbeatTimeout) {
-                if (!closing.get()) {
-                    System.err.println("IdleClients: a connection closed"
+                if (!closing.get() && lost.incrementAndGet() == 1) {
+                    System.err.println("IdleClients: a connection closed early"
                             + (heartbeatTimeout ? " (heartbeat timeout)" : ""));
                 }
             }
         };
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        int total = 0;
+        ExecutorService connectors = Executors.newFixedThreadPool(CONNECTORS);
         try (EchoTransport transport = EchoTransport.of(args[0])) {
-            ExecutorService connectors = Executors.newFixedThreadPool(CONNECTORS);
-            try {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (!line.startsWith("CONNECT ")) {
+                    throw new IllegalArgumentException("IdleClients: unknown command " + line);
+                }
+                int count = Integer.parseInt(line.substring("CONNECT ".length()).trim());
                 List<Future<?>> done = new ArrayList<>();
                 for (int t = 0; t < CONNECTORS; t++) {
                     int share = count / CONNECTORS + (t < count % CONNECTORS ? 1 : 0);
@@ -78,17 +92,18 @@ public final class IdleClients {
                     }));
                 }
                 for (Future<?> f : done) {
-                    f.get(10, TimeUnit.MINUTES);
+                    f.get(5, TimeUnit.MINUTES);
                 }
-            } finally {
-                connectors.shutdownNow();
+                total += count;
+                out.println("CONNECTED " + total);
             }
-            System.out.println("READY " + count);
-            System.out.flush();
-            while (System.in.read() >= 0) {
-                // hold the connections until the parent closes our standard input (or dies)
-            }
+            // the parent closed our input (or died): close everything
             closing.set(true);
+        } finally {
+            connectors.shutdownNow();
+        }
+        if (lost.get() > 0) {
+            System.err.println("IdleClients: " + lost.get() + " of " + total + " connections closed early");
         }
         System.exit(0);
     }
@@ -96,52 +111,65 @@ public final class IdleClients {
     /** The parent's handle on an {@link IdleClients} process. */
     static final class Child implements AutoCloseable {
         private final Process process;
+        private final PrintStream commands;
+        private final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
 
         private Child(Process process) {
             this.process = process;
+            this.commands = new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
+            Thread.ofPlatform().daemon(true).name("bench-idle-clients-out").start(() -> {
+                try (BufferedReader r = new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = r.readLine()) != null) {
+                        replies.add(line);
+                    }
+                } catch (IOException ignored) {
+                    // the process ended
+                }
+                replies.add("EOF");
+            });
         }
 
         /**
-         * Starts the clients and waits until every connection is open.
+         * Starts the client process, with no connection yet.
          *
          * @return the running process
-         * @throws IOException if it cannot start, fails, or is not ready within the timeout
+         * @throws IOException if it cannot start
          */
-        static Child start(String impl, InetSocketAddress server, int count, Heartbeat heartbeat, Duration timeout)
-                throws IOException {
+        static Child start(String impl, InetSocketAddress server, Heartbeat heartbeat) throws IOException {
             String java = ProcessHandle.current().info().command()
                     .orElse(System.getProperty("java.home") + "/bin/java");
             ProcessBuilder pb = new ProcessBuilder(java, "-Xmx2g", "-Dio.netty.leakDetection.level=disabled",
                     "-cp", System.getProperty("java.class.path"), IdleClients.class.getName(), impl,
-                    server.getHostString(), Integer.toString(server.getPort()), Integer.toString(count),
+                    server.getHostString(), Integer.toString(server.getPort()),
                     Long.toString(heartbeat.interval().toMillis()), Long.toString(heartbeat.timeout().toMillis()))
                     .redirectError(ProcessBuilder.Redirect.INHERIT);
-            Child p = new Child(pb.start());
-            CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> {
-                try {
-                    BufferedReader out = new BufferedReader(
-                            new InputStreamReader(p.process.getInputStream(), StandardCharsets.UTF_8));
-                    String line;
-                    while ((line = out.readLine()) != null) {
-                        if (line.startsWith("READY")) {
-                            return line;
-                        }
-                    }
-                    return "exited with " + p.process.waitFor();
-                } catch (IOException | InterruptedException e) {
-                    return e.toString();
-                }
-            }, r -> Thread.ofPlatform().daemon(true).name("bench-idle-clients-out").start(r));
+            return new Child(pb.start());
+        }
+
+        /**
+         * Opens more connections and waits until the clients say they are open.
+         *
+         * @param count   how many more
+         * @param timeout how long to wait
+         * @return the clients' connections, in all
+         * @throws IOException if the clients failed, or did not answer within the timeout
+         */
+        int connect(int count, Duration timeout) throws IOException {
+            commands.println("CONNECT " + count);
+            String reply;
             try {
-                String line = ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                if (!line.equals("READY " + count)) {
-                    throw new IOException("IdleClients: " + line);
-                }
-                return p;
-            } catch (Exception e) {
-                p.close();
-                throw e instanceof IOException io ? io : new IOException("IdleClients not ready in " + timeout, e);
+                reply = replies.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
             }
+            if (reply == null || !reply.startsWith("CONNECTED ")) {
+                throw new IOException("IdleClients: " + (reply == null ? "no answer within " + timeout
+                        : reply.equals("EOF") ? "exited" : reply));
+            }
+            return Integer.parseInt(reply.substring("CONNECTED ".length()));
         }
 
         /** {@return the process, for its CPU time} */

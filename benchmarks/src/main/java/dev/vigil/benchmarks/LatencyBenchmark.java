@@ -47,10 +47,15 @@ public class LatencyBenchmark {
 
     @Setup(Level.Trial)
     public void start() throws Exception {
-        message = new byte[payload];
-        Arrays.fill(message, (byte) 'x');
-        transport = EchoTransport.of(impl);
-        client = transport.connect(transport.startServer(null, EchoTransport.ServerEvents.NONE), null, reply);
+        try {
+            message = new byte[payload];
+            Arrays.fill(message, (byte) 'x');
+            transport = EchoTransport.of(impl);
+            client = transport.connect(transport.startServer(null, EchoTransport.ServerEvents.NONE), null, reply);
+        } catch (Exception | Error e) {
+            stop(); // JMH tears down only what was set up in full
+            throw e;
+        }
     }
 
     @TearDown(Level.Trial)

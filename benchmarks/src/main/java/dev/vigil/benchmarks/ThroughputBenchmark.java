@@ -18,6 +18,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Control;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -66,25 +67,30 @@ public class ThroughputBenchmark {
 
     @Setup(Level.Trial)
     public void start() throws Exception {
-        byte[] message = new byte[payload];
-        Arrays.fill(message, (byte) 'x');
-        transport = EchoTransport.of(impl);
-        InetSocketAddress server = transport.startServer(null, EchoTransport.ServerEvents.NONE);
-        EchoListener listener = (client, length) -> {
-            echoed.increment();
-            if (running) {
-                client.send(message);
+        try {
+            byte[] message = new byte[payload];
+            Arrays.fill(message, (byte) 'x');
+            transport = EchoTransport.of(impl);
+            InetSocketAddress server = transport.startServer(null, EchoTransport.ServerEvents.NONE);
+            EchoListener listener = (client, length) -> {
+                echoed.increment();
+                if (running) {
+                    client.send(message);
+                }
+            };
+            for (int i = 0; i < connections; i++) {
+                clients.add(transport.connect(server, null, listener));
             }
-        };
-        for (int i = 0; i < connections; i++) {
-            clients.add(transport.connect(server, null, listener));
-        }
-        running = true;
-        for (Client c : clients) {
-            for (int i = 0; i < window; i++) {
-                c.send(message);
+            running = true;
+            for (Client c : clients) {
+                for (int i = 0; i < window; i++) {
+                    c.send(message);
+                }
+                c.flush();
             }
-            c.flush();
+        } catch (Exception | Error e) {
+            stop(); // JMH tears down only what was set up in full
+            throw e;
         }
     }
 
@@ -96,35 +102,50 @@ public class ThroughputBenchmark {
         }
     }
 
-    /** The figures: reset at each iteration, read by JMH at its end and divided by its length. */
+    /**
+     * The figures, counted over JMH's measured window, which runs from the start of the first measured call to the
+     * end of the last (JMH zeroes them after the iteration's setup, and divides them by the window's length). A call
+     * counts if it started while JMH was measuring: JMH flags the end of measurement while the last call may still
+     * be running, and that call is inside its window.
+     */
     @State(Scope.Thread)
     @AuxCounters(AuxCounters.Type.OPERATIONS)
     public static class Counters {
-        /** Echoes received. */
+        /** Echoes received, by every connection. */
         public long messages;
         /** CPU time used by the process, in nanoseconds. */
         public long cpuNanos;
+        private boolean started;
+        private boolean counting;
         private long messages0;
         private long cpu0;
 
         @Setup(Level.Iteration)
-        public void reset(ThroughputBenchmark bench) {
-            messages = 0;
-            cpuNanos = 0;
-            messages0 = bench.echoed.sum();
-            cpu0 = Jvm.processCpuNanos();
+        public void reset() {
+            started = false;
         }
 
         @TearDown(Level.Iteration)
         public void check() {
-            if (messages == 0) {
+            if (started && messages == 0) {
                 throw new IllegalStateException("not one echo in a whole iteration: the load stalled");
             }
         }
 
-        void sample(ThroughputBenchmark bench) {
-            messages = bench.echoed.sum() - messages0;
-            cpuNanos = Jvm.processCpuNanos() - cpu0;
+        void begin(ThroughputBenchmark bench, Control control) {
+            counting = control.startMeasurement && !control.stopMeasurement;
+            if (counting && !started) {
+                started = true;
+                messages0 = bench.echoed.sum();
+                cpu0 = Jvm.processCpuNanos();
+            }
+        }
+
+        void end(ThroughputBenchmark bench) {
+            if (counting) {
+                messages = bench.echoed.sum() - messages0;
+                cpuNanos = Jvm.processCpuNanos() - cpu0;
+            }
         }
     }
 
@@ -132,13 +153,15 @@ public class ThroughputBenchmark {
      * Samples the counters.
      *
      * @param counters the counters
+     * @param control  JMH's, to tell the measured window
      * @return the messages echoed so far in this iteration
      * @throws InterruptedException if interrupted
      */
     @Benchmark
-    public long echo(Counters counters) throws InterruptedException {
+    public long echo(Counters counters, Control control) throws InterruptedException {
+        counters.begin(this, control);
         Thread.sleep(SAMPLE_MILLIS);
-        counters.sample(this);
+        counters.end(this);
         return counters.messages;
     }
 }

@@ -39,7 +39,8 @@ public final class BlackholeProxy implements AutoCloseable {
                 client = c;
                 Socket s = new Socket();
                 server = s;
-                if (closed) { // close() may have missed one of them
+                if (closed) {
+                    // close() ran meanwhile, and may have missed one of them
                     c.close();
                     s.close();
                     return;

@@ -40,7 +40,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Netty 4.2 written the idiomatic efficient way: epoll where available (NIO otherwise), the pooled allocator, a
  * {@link LengthFieldBasedFrameDecoder}, {@code write} in {@code channelRead} and {@code flush} in
- * {@code channelReadComplete}. Server and clients have an event-loop group each, one thread per core. A heartbeat is
+ * {@code channelReadComplete}. The server has a boss thread that accepts and an event-loop group of one thread per
+ * core; the clients have a group of their own, also one thread per core. A heartbeat is
  * an {@link IdleStateHandler} (reader idle = the interval) that sends a PING, and closes once the silence reaches the
  * timeout; PINGs are answered with PONGs.
  */
@@ -51,6 +52,7 @@ final class NettyTransport implements EchoTransport {
 
     private final int threads = Runtime.getRuntime().availableProcessors();
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
+    private EventLoopGroup bossGroup;
     private EventLoopGroup serverGroup;
     private EventLoopGroup clientGroup;
     private Bootstrap bootstrap;
@@ -67,12 +69,13 @@ final class NettyTransport implements EchoTransport {
 
     @Override
     public InetSocketAddress startServer(Heartbeat heartbeat, ServerEvents events) throws IOException {
+        bossGroup = group("bench-netty-boss", 1);
         serverGroup = group("bench-netty-server", threads);
         Class<? extends ServerChannel> channelClass = EPOLL ? EpollServerSocketChannel.class
                 : NioServerSocketChannel.class;
         EchoServerHandler echo = new EchoServerHandler();
         ChannelFuture bound = new ServerBootstrap()
-                .group(serverGroup)
+                .group(bossGroup, serverGroup)
                 .channel(channelClass)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
@@ -156,7 +159,7 @@ final class NettyTransport implements EchoTransport {
         for (Channel ch : channels) {
             ch.close().awaitUninterruptibly(WAIT.toMillis());
         }
-        for (EventLoopGroup g : new EventLoopGroup[] {clientGroup, serverGroup}) {
+        for (EventLoopGroup g : new EventLoopGroup[] {clientGroup, serverGroup, bossGroup}) {
             if (g != null) {
                 g.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(WAIT.toMillis());
             }

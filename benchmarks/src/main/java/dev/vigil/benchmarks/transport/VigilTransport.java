@@ -78,7 +78,8 @@ final class VigilTransport implements EchoTransport {
                     }
                 }).build();
             } else if (!Objects.equals(clientHeartbeat, heartbeat)) {
-                throw new IllegalArgumentException("one heartbeat per transport: " + clientHeartbeat + ", " + heartbeat);
+                throw new IllegalArgumentException("one heartbeat per transport: " + clientHeartbeat + ", "
+                        + heartbeat);
             }
         }
         Connection<byte[]> connection = clients.connect(address);

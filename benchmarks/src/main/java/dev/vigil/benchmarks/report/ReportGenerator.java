@@ -75,7 +75,11 @@ public final class ReportGenerator {
         }
         Report report = generate(inputs);
         Files.createDirectories(out);
-        Files.writeString(out.resolve("benchmarks.md"), report.markdown(), StandardCharsets.UTF_8);
+        // The analysis of the figures (why a target is missed, what would close it) is written by people, in words:
+        // it is appended as it stands, and holds no figure of its own.
+        Path notes = out.resolve("benchmarks-analysis.md");
+        String analysis = Files.exists(notes) ? "\n" + Files.readString(notes, StandardCharsets.UTF_8) : "";
+        Files.writeString(out.resolve("benchmarks.md"), report.markdown() + analysis, StandardCharsets.UTF_8);
         Files.writeString(out.resolve("benchmarks-throughput.svg"), report.svg(), StandardCharsets.UTF_8);
         System.out.println("wrote " + out.resolve("benchmarks.md") + " and "
                 + out.resolve("benchmarks-throughput.svg"));

@@ -660,15 +660,23 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
         abort(new CloseReason(kind, false, text, e), false);
     }
 
-    private void recover() {
+    /** Moves between the two open states; false if the connection was not in {@code from} (it may be closing). */
+    private boolean transition(ConnectionState from, ConnectionState to) {
         lock.lock();
         try {
-            if (state != ConnectionState.SUSPECT) {
-                return;
+            if (state != from) {
+                return false;
             }
-            state = ConnectionState.ACTIVE;
+            state = to;
+            return true;
         } finally {
             lock.unlock();
+        }
+    }
+
+    private void recover() {
+        if (!transition(ConnectionState.SUSPECT, ConnectionState.ACTIVE)) {
+            return;
         }
         callbackLock.lock();
         try {
@@ -1368,14 +1376,8 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
     }
 
     private void becomeSuspect(long silence) {
-        lock.lock();
-        try {
-            if (state != ConnectionState.ACTIVE) {
-                return;
-            }
-            state = ConnectionState.SUSPECT;
-        } finally {
-            lock.unlock();
+        if (!transition(ConnectionState.ACTIVE, ConnectionState.SUSPECT)) {
+            return;
         }
         log.info("{} {}: peer suspect after {} of silence", name, remoteAddress, Durations.format(silence));
         postEvent(() -> s.listener().onStateChange(this, ConnectionState.ACTIVE, ConnectionState.SUSPECT));

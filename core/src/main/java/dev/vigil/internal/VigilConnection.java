@@ -56,8 +56,11 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
     private static final int BATCH = 64;
     private static final long DEFER = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long TELL_PEER_WAIT = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final long EOF_WRITER_WAIT = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long WRITER_GONE_WAIT = TimeUnit.SECONDS.toNanos(2);
     private static final Object[] NO_ENTRIES = new Object[0];
+    /** What a side that did not start the close sends back: code 2, CLOSED_BY_PEER. */
+    private static final CloseReason ANSWER = CloseReason.local(Kind.CLOSED_BY_PEER, "closing as the peer asked");
 
     private final DefaultConnectionManager<M> manager;
     private final Settings<M> s;
@@ -224,6 +227,10 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
             }
             if (avail >= Wire.HELLO_FIXED) {
                 int optLen = (rbuf[rpos + 6] & 0xff) << 8 | (rbuf[rpos + 7] & 0xff);
+                if (optLen > Wire.MAX_HELLO_OPTIONS) {
+                    throw new Fatal(Kind.PROTOCOL_ERROR, "HELLO declares " + optLen + " bytes of options (at most "
+                            + Wire.MAX_HELLO_OPTIONS + ")");
+                }
                 int total = Wire.HELLO_FIXED + optLen;
                 if (avail >= total) {
                     Wire.Hello hello;
@@ -332,10 +339,11 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
                 }
             } finally {
                 decoding = false;
-            }
-            if (flushOwed) {
-                flushOwed = false;
-                drain(true);
+                // Replies owed to the frames before a fatal one still go out, ahead of the CLOSE that follows.
+                if (flushOwed) {
+                    flushOwed = false;
+                    drain(true);
+                }
             }
             int frames = (int) (framesIn - framesBefore);
             if (metrics != dev.vigil.MetricsObserver.NONE && (n > 0 || frames > 0)) {
@@ -639,6 +647,9 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
     }
 
     private void endOfStream() {
+        // A reset that a blocked writer hits first leaves the reader a plain end of stream: give the writer a moment
+        // to report it, so that a reset is reported as one.
+        awaitWriterIdle(ticker.nanoTime() + EOF_WRITER_WAIT);
         String message = lineMode ? "peer closed the connection"
                 : "peer closed the TCP connection without a CLOSE frame";
         beginClose(new CloseReason(Kind.CLOSED_BY_PEER, false, message, null));
@@ -699,7 +710,7 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
             return;
         }
         logClose(reason);
-        requestCloseFrame(reason);
+        requestCloseFrame(ANSWER);
     }
 
     private void requestCloseFrame(CloseReason reason) {
@@ -780,6 +791,7 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
                 state = ConnectionState.CLOSING;
             }
             failQueuedLocked(reason);
+            outputClosed = true; // no writer round starts after this: the CLOSE below is the last frame
         } finally {
             lock.unlock();
         }
@@ -951,7 +963,7 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
                     future.completeExceptionally(new ConnectionClosedException(reason));
                     return;
                 }
-                if (count < s.maxQueuedMessages()) {
+                if (count + inFlight < s.maxQueuedMessages()) {
                     break;
                 }
                 switch (policy) {
@@ -1257,6 +1269,7 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
         lock.lock();
         try {
             inFlight = 0;
+            notFull.signalAll();
         } finally {
             lock.unlock();
         }
@@ -1270,6 +1283,12 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
                     reset ? "peer reset the connection" : "write failed: " + e, e), false);
         }
         ConnectionClosedException error = new ConnectionClosedException(Objects.requireNonNull(closeReason.get()));
+        lock.lock();
+        try {
+            inFlight = 0;
+        } finally {
+            lock.unlock();
+        }
         for (int i = 0; i < taken; i++) {
             @SuppressWarnings("unchecked")
             CompletableFuture<Void> future = (CompletableFuture<Void>) batch[i * 2 + 1];
@@ -1357,6 +1376,7 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
             try {
                 state = ConnectionState.CLOSING;
                 failQueuedLocked(reason);
+                outputClosed = true;
             } finally {
                 lock.unlock();
             }

@@ -15,6 +15,8 @@ final class Wire {
     static final int VERSION = 1;
     static final int HELLO_FIXED = 8;
     static final int HEADER = 5;
+    /** The most option bytes a HELLO may carry, so a handshake never makes us buffer more than this. */
+    static final int MAX_HELLO_OPTIONS = 1024;
 
     static final byte DATA = 0;
     static final byte PING = 1;

@@ -112,6 +112,10 @@ final class Liveness {
         }
         if (!pingedInSilence) {
             n = Math.min(n, plus(since, pingAfter));
+        } else {
+            // The answer will start a new silence that the timer does not hear of: look again an interval after the
+            // PING, or the next PING would wait for the suspect point.
+            n = Math.min(n, plus(lastPing, pingAfter));
         }
         next = n;
         return actions;

@@ -110,6 +110,19 @@ class LivenessTest {
     }
 
     @Test
+    void anAnsweredPeerIsPingedEveryIntervalAndNeverSuspectedWhenTheTimeoutIsMuchLonger() {
+        Peer peer = new Peer(HeartbeatPolicy.fixed(Duration.ofMillis(20), Duration.ofSeconds(5)));
+        timer.runDue(clock.nanoTime());
+        for (int beat = 0; beat < 100; beat++) {
+            runFor(20);
+            runFor(2); // the PONG, 2 ms after the PING
+            peer.signOfLife();
+        }
+        assertTrue(peer.log.stream().allMatch(e -> e.startsWith("PING")), peer.log.toString());
+        assertEquals(100, peer.log.size(), "a PING every interval after each answer: " + peer.log);
+    }
+
+    @Test
     void aPeerThatRecoversFromSuspectIsNotDeclaredDead() {
         Peer peer = new Peer(HeartbeatPolicy.fixed(Duration.ofSeconds(1), Duration.ofSeconds(3)));
         timer.runDue(clock.nanoTime());

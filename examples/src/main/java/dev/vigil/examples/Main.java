@@ -72,8 +72,10 @@ public final class Main {
     /** Parses the arguments, runs the example, returns the exit status. */
     static int run(String[] args, PrintStream out) {
         List<String> list = Arrays.asList(args);
-        if (list.isEmpty()) {
-            list = List.of("fleet");
+        if (list.isEmpty() || list.getFirst().startsWith("--") && !list.getFirst().equals("--help")) {
+            // No example named: the demo, with any options given (./demo --sensors 100).
+            list = new java.util.ArrayList<>(list);
+            list.addFirst("fleet");
         }
         String name = list.getFirst();
         if (name.equals("--help") || name.equals("-h") || name.equals("help")) {

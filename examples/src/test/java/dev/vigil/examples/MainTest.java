@@ -18,7 +18,7 @@ class MainTest {
     @Test
     void helpListsEveryExampleAndItsOptions() {
         String help = run(0, "--help");
-        for (String example : List.of("fleet", "echo", "chat", "health")) {
+        for (String example : List.of("fleet", "echo", "chat", "health", "metrics")) {
             assertTrue(help.contains("  " + example + " "), example + " missing from\n" + help);
         }
         assertTrue(help.contains("--sensors <500>"), help);
@@ -30,6 +30,8 @@ class MainTest {
         assertTrue(run(2, "fleet", "--sensor", "5").contains("unknown option --sensor"));
         assertTrue(run(2, "teleport").contains("unknown example 'teleport'"));
         assertTrue(run(2, "fleet", "--seconds").contains("--seconds needs a value"));
+        // Options alone go to the demo, so ./demo --sensors 100 works; a mistake there names the demo's options.
+        assertTrue(run(2, "--sensor", "5").contains("unknown option --sensor"));
     }
 
     @Test

@@ -124,9 +124,7 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
     private final ReentrantLock lock = new ReentrantLock();
     private final java.util.concurrent.locks.Condition notFull = lock.newCondition();
     private final java.util.concurrent.locks.Condition writerIdle = lock.newCondition();
-    private Object[] ring = NO_ENTRIES;
-    private int head;
-    private int count;
+    private final SendQueue queue;
     private int inFlight;
     private boolean writerActive;
     private boolean outputClosed;
@@ -170,6 +168,7 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
         this.timerEntry = new HeartbeatTimer.Entry(this);
         this.liveness = new Liveness(Detector.of(settings.heartbeat()));
         this.metrics = manager.metrics();
+        this.queue = new SendQueue(settings.maxQueuedMessages());
         this.peerMaxFrame = settings.maxFrameSize();
         this.createdNanos = ticker.nanoTime();
         this.createdWallMillis = System.currentTimeMillis();
@@ -327,7 +326,7 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
     }
 
     private void readLoop() throws IOException, Fatal {
-        int n = 0;
+        long bytesReported = 0;
         while (true) {
             long framesBefore = framesIn;
             decoding = true;
@@ -346,11 +345,12 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
                 }
             }
             int frames = (int) (framesIn - framesBefore);
-            if (metrics != dev.vigil.MetricsObserver.NONE && (n > 0 || frames > 0)) {
-                metrics.received(this, frames, n);
+            if (metrics != dev.vigil.MetricsObserver.NONE && (bytesIn > bytesReported || frames > 0)) {
+                // Counted from the totals, so the bytes the handshake read along with the first frames count too.
+                metrics.received(this, frames, (int) (bytesIn - bytesReported));
+                bytesReported = bytesIn;
             }
-            n = fill();
-            if (n < 0) {
+            if (fill() < 0) {
                 endOfStream();
                 return;
             }
@@ -904,22 +904,9 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
     }
 
     private void failQueuedLocked(CloseReason reason) {
-        if (count == 0) {
-            notFull.signalAll();
-            return;
+        if (queue.size() > 0) {
+            queue.failAll(new ConnectionClosedException(reason));
         }
-        ConnectionClosedException error = new ConnectionClosedException(reason);
-        int cap = ring.length / 2;
-        for (int i = 0; i < count; i++) {
-            int slot = ((head + i) % cap) * 2;
-            @SuppressWarnings("unchecked")
-            CompletableFuture<Void> f = (CompletableFuture<Void>) ring[slot + 1];
-            ring[slot] = null;
-            ring[slot + 1] = null;
-            f.completeExceptionally(error);
-        }
-        head = 0;
-        count = 0;
         notFull.signalAll();
     }
 
@@ -963,7 +950,7 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
                     future.completeExceptionally(new ConnectionClosedException(reason));
                     return;
                 }
-                if (count + inFlight < s.maxQueuedMessages()) {
+                if (queue.size() + inFlight < s.maxQueuedMessages()) {
                     break;
                 }
                 switch (policy) {
@@ -978,7 +965,7 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
                     }
                     case FAIL -> {
                         future.completeExceptionally(new java.util.concurrent.RejectedExecutionException(
-                                name + ": outbound queue full (" + count + " messages waiting)"));
+                                name + ": outbound queue full (" + queue.size() + " messages waiting)"));
                         return;
                     }
                     case CLOSE -> {
@@ -990,7 +977,7 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
                 }
             }
             if (!slowConsumer) {
-                push(message, future);
+                queue.add(message, future);
                 if (!writerActive) {
                     writerActive = true;
                     inline = Thread.currentThread() == reader;
@@ -1008,26 +995,6 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
             return;
         }
         startWriting(inline, spawn);
-    }
-
-    private void push(Object message, CompletableFuture<Void> future) {
-        int cap = ring.length / 2;
-        if (count == cap) {
-            int newCap = Math.min(Math.max(8, cap * 2), Math.max(8, s.maxQueuedMessages()));
-            Object[] bigger = new Object[newCap * 2];
-            for (int i = 0; i < count; i++) {
-                int slot = ((head + i) % cap) * 2;
-                bigger[i * 2] = ring[slot];
-                bigger[i * 2 + 1] = ring[slot + 1];
-            }
-            ring = bigger;
-            head = 0;
-            cap = newCap;
-        }
-        int slot = ((head + count) % cap) * 2;
-        ring[slot] = message;
-        ring[slot + 1] = future;
-        count++;
     }
 
     private void startWriting(boolean inline, boolean spawn) {
@@ -1054,7 +1021,7 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
                 CloseReason closeWith;
                 lock.lock();
                 try {
-                    boolean work = count > 0 || pongCount > 0 || pingRequested || closeAfterData;
+                    boolean work = queue.size() > 0 || pongCount > 0 || pingRequested || closeAfterData;
                     if (outputClosed || !work) {
                         writerActive = false;
                         writerIdle.signalAll();
@@ -1067,7 +1034,7 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
                     }
                     encodeControlLocked();
                     taken = takeLocked();
-                    writeClose = closeAfterData && count == 0;
+                    writeClose = closeAfterData && queue.size() == 0;
                     closeWith = closeFrame;
                     if (taken == 0 && obuf.size == 0 && !writeClose) {
                         writerActive = false;
@@ -1143,27 +1110,14 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
     }
 
     private int takeLocked() {
-        int n = Math.min(count, BATCH);
-        if (n == 0) {
+        if (queue.size() == 0) {
             return 0;
         }
-        if (batch.length < n * 2) {
+        if (batch.length < BATCH * 2) {
             batch = new Object[BATCH * 2];
         }
-        int cap = ring.length / 2;
-        for (int i = 0; i < n; i++) {
-            int slot = head * 2;
-            batch[i * 2] = ring[slot];
-            batch[i * 2 + 1] = ring[slot + 1];
-            ring[slot] = null;
-            ring[slot + 1] = null;
-            head = (head + 1) % cap;
-        }
-        count -= n;
+        int n = queue.takeInto(batch, BATCH);
         inFlight = n;
-        if (count == 0) {
-            head = 0;
-        }
         notFull.signalAll();
         return n;
     }
@@ -1431,9 +1385,8 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
             obuf.trim(1024);
             lock.lock();
             try {
-                if (count == 0 && inFlight == 0 && !writerActive) {
-                    ring = NO_ENTRIES;
-                    head = 0;
+                if (queue.size() == 0 && inFlight == 0 && !writerActive) {
+                    queue.release();
                     batch = NO_ENTRIES;
                 }
             } finally {
@@ -1553,7 +1506,7 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
         int queued;
         lock.lock();
         try {
-            queued = count + inFlight;
+            queued = queue.size() + inFlight;
         } finally {
             lock.unlock();
         }

@@ -1,6 +1,6 @@
 package dev.vigil;
 
-import dev.vigil.internal.DefaultConnectionManager;
+import dev.vigil.internal.Managers;
 import dev.vigil.internal.Settings;
 import dev.vigil.internal.Validation;
 import org.jetbrains.annotations.Nullable;
@@ -399,7 +399,7 @@ public interface ConnectionManager<M> extends AutoCloseable {
                                 + ", or this side would refuse its own kind of peer");
             }
             v.throwIfAny();
-            return new DefaultConnectionManager<>(new Settings<>(codec, listener, heartbeat, minPeerPingInterval,
+            return Managers.create(new Settings<>(codec, listener, heartbeat, minPeerPingInterval,
                     maxPingStrikes, maxFrameSize, maxQueuedMessages, backpressure, connectTimeout, handshakeTimeout,
                     closeTimeout, shutdownGrace, tcpNoDelay, maxConnections, maxConnectionsPerAddress, connectionFilter,
                     tls, metrics));

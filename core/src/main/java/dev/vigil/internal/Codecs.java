@@ -1,6 +1,7 @@
 package dev.vigil.internal;
 
 import dev.vigil.MessageCodec;
+import dev.vigil.internal.wire.OutBuffer;
 
 import java.io.IOException;
 import java.io.OutputStream;

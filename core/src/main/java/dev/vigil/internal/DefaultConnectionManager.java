@@ -1,18 +1,18 @@
 package dev.vigil.internal;
 
-import dev.vigil.CloseReason;
 import dev.vigil.Connection;
-import dev.vigil.ConnectionFilter;
-import dev.vigil.ConnectionClosedException;
 import dev.vigil.ConnectionManager;
 import dev.vigil.HeartbeatPolicy;
 import dev.vigil.MetricsObserver;
+import dev.vigil.internal.conn.ConnectionCore;
+import dev.vigil.internal.io.SocketConnection;
+import dev.vigil.internal.wire.Framing;
+import dev.vigil.internal.wire.Hello;
 import org.jetbrains.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -20,28 +20,26 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 /**
- * The manager behind {@link ConnectionManager#builder}: accept loops, client connects, the registry of connections,
- * the shared heartbeat timer, broadcast and shutdown.
+ * The manager behind {@link ConnectionManager#builder}: binds and connects (through {@link AcceptLoop} and
+ * {@link Connector}), keeps the {@link Registry}, owns the shared heartbeat timer, broadcasts and shuts down. Made
+ * only by {@link Managers#create}.
  *
  * @param <M> the type of messages
  */
-public final class DefaultConnectionManager<M> implements ConnectionManager<M> {
+final class DefaultConnectionManager<M> implements ConnectionManager<M>, SocketConnection.Host<M> {
     private static final Logger log = LoggerFactory.getLogger(DefaultConnectionManager.class);
     private static final AtomicLong CONNECTION_IDS = new AtomicLong();
     private static final AtomicLong MANAGER_IDS = new AtomicLong();
@@ -51,30 +49,16 @@ public final class DefaultConnectionManager<M> implements ConnectionManager<M> {
     private final Ticker ticker;
     private final HeartbeatTimer timer;
     private final byte[] hello;
-    private final byte[] refusingHello;
     private final MetricsObserver metrics;
     private final long managerId = MANAGER_IDS.incrementAndGet();
-    private final ConcurrentHashMap<Long, VigilConnection<M>> live = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Long, VigilConnection<M>> open = new ConcurrentHashMap<>();
-    private final Collection<Connection<M>> openView = Collections.unmodifiableCollection(open.values());
+    private final Registry<M> registry = new Registry<>();
+    private final AcceptLoop<M> acceptLoop;
+    private final Connector<M> connector;
     private final List<ServerSocket> servers = new CopyOnWriteArrayList<>();
     private final List<InetSocketAddress> bound = new CopyOnWriteArrayList<>();
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private final CompletableFuture<Boolean> shutdownDone = new CompletableFuture<>();
     private final AtomicBoolean intervalWarned = new AtomicBoolean();
-    private final AtomicInteger clientConnections = new AtomicInteger();
-    private final ConcurrentHashMap<InetAddress, AtomicInteger> byAddress = new ConcurrentHashMap<>();
-    private final AtomicLong refusals = new AtomicLong();
-    private final AtomicLong lastRefusalLog = new AtomicLong(Long.MIN_VALUE / 2);
-
-    /**
-     * Makes a manager; use {@link ConnectionManager#builder} instead.
-     *
-     * @param settings validated settings
-     */
-    public DefaultConnectionManager(Settings<M> settings) {
-        this(settings, Ticker.SYSTEM);
-    }
 
     DefaultConnectionManager(Settings<M> settings, Ticker ticker) {
         this.settings = settings;
@@ -88,14 +72,18 @@ public final class DefaultConnectionManager<M> implements ConnectionManager<M> {
             case HeartbeatPolicy.PhiAccrual phi -> phi.maxTimeout().toMillis();
             case HeartbeatPolicy.None none -> 0;
         };
-        this.hello = Wire.hello(interval, timeout, settings.minPeerPingInterval().toMillis(),
-                settings.maxFrameSize(), 0);
-        this.refusingHello = Wire.hello(interval, timeout, settings.minPeerPingInterval().toMillis(),
-                settings.maxFrameSize(), Wire.FLAG_REFUSING);
+        long minPing = settings.minPeerPingInterval().toMillis();
+        boolean hasHello = Framing.of(settings.codec().framing(), settings.maxFrameSize()).hasHello();
+        this.hello = Hello.encode(interval, timeout, minPing, settings.maxFrameSize(), 0);
+        byte[] refusingHello = hasHello
+                ? Hello.encode(interval, timeout, minPing, settings.maxFrameSize(), Hello.FLAG_REFUSING) : new byte[0];
+        this.acceptLoop = new AcceptLoop<>(settings, registry, metrics, ticker, refusingHello,
+                socket -> start(socket, false, null));
+        this.connector = new Connector<>(settings, ticker, (socket, attachment) -> start(socket, true, attachment));
     }
 
-    MetricsObserver metrics() {
-        return metrics;
+    Settings<M> settings() {
+        return settings;
     }
 
     byte[] hello() {
@@ -131,7 +119,7 @@ public final class DefaultConnectionManager<M> implements ConnectionManager<M> {
         timer.start();
         Thread.ofVirtual().name("vigil-" + managerId + "-accept-" + server.getLocalPort())
                 .uncaughtExceptionHandler(DefaultConnectionManager::uncaught)
-                .start(() -> acceptLoop(server));
+                .start(() -> acceptLoop.run(server, shuttingDown::get));
         if (shuttingDown.get()) {
             closeQuietly(server);
             throw new IllegalStateException("the manager is shut down");
@@ -143,98 +131,6 @@ public final class DefaultConnectionManager<M> implements ConnectionManager<M> {
     @Override
     public List<InetSocketAddress> boundAddresses() {
         return List.copyOf(bound);
-    }
-
-    private void acceptLoop(ServerSocket server) {
-        long backoffMillis = 0;
-        while (!server.isClosed()) {
-            Socket socket;
-            try {
-                socket = server.accept();
-                backoffMillis = 0;
-            } catch (IOException e) {
-                if (server.isClosed() || shuttingDown.get()) {
-                    return;
-                }
-                // Out of file descriptors, say: pause instead of spinning, then try again.
-                backoffMillis = Math.min(1000, Math.max(10, backoffMillis * 2));
-                log.warn("accept on {} failed ({}); pausing {} ms", server.getLocalSocketAddress(), e.toString(),
-                        backoffMillis);
-                try {
-                    Thread.sleep(backoffMillis);
-                } catch (InterruptedException ie) {
-                    return;
-                }
-                continue;
-            }
-            if (shuttingDown.get()) {
-                closeQuietly(socket);
-                continue;
-            }
-            String refused = admit(socket);
-            if (refused != null) {
-                refuse(socket, refused);
-                continue;
-            }
-            try {
-                start(socket, false, null);
-            } catch (IOException | RuntimeException e) {
-                log.warn("could not set up a connection from {}: {}", socket.getRemoteSocketAddress(), e.toString());
-                closeQuietly(socket);
-            }
-        }
-    }
-
-    /** Checks the limits and the filter on the accept thread; returns why the connection is refused, or null. */
-    private String admit(Socket socket) {
-        if (live.size() - clientConnections.get() >= settings.maxConnections()) {
-            return "server full: " + settings.maxConnections() + " connections";
-        }
-        InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
-        AtomicInteger perAddress = byAddress.get(remote.getAddress());
-        if (perAddress != null && perAddress.get() >= settings.maxConnectionsPerAddress()) {
-            return "too many connections from " + remote.getAddress().getHostAddress() + ": "
-                    + settings.maxConnectionsPerAddress() + " allowed";
-        }
-        ConnectionFilter filter = settings.connectionFilter();
-        if (filter != null) {
-            try {
-                return filter.reject(remote);
-            } catch (RuntimeException e) {
-                log.warn("connection filter threw for {}; refusing the connection", remote, e);
-                return "refused";
-            }
-        }
-        return null;
-    }
-
-    /**
-     * Refuses a connection without giving it a thread: a HELLO and a CLOSE frame saying why (binary framing), written
-     * into the fresh socket's empty send buffer, then close. One WARN line a second at most, however many there are.
-     */
-    private void refuse(Socket socket, String reason) {
-        long refusedSoFar = refusals.incrementAndGet();
-        metrics.refused((InetSocketAddress) socket.getRemoteSocketAddress(), reason);
-        long now = ticker.nanoTime();
-        long last = lastRefusalLog.get();
-        if (now - last >= TimeUnit.SECONDS.toNanos(1) && lastRefusalLog.compareAndSet(last, now)) {
-            log.warn("refused a connection from {}: {} ({} refused so far)", socket.getRemoteSocketAddress(), reason,
-                    refusedSoFar);
-        }
-        if (!settings.lineMode() && settings.tls() == null) {
-            try {
-                socket.setSoTimeout(100);
-                byte[] close = Wire.closeFrame(CloseReason.Kind.REJECTED.code(), reason);
-                byte[] both = new byte[refusingHello.length + close.length];
-                System.arraycopy(refusingHello, 0, both, 0, refusingHello.length);
-                System.arraycopy(close, 0, both, refusingHello.length, close.length);
-                socket.getOutputStream().write(both);
-                socket.shutdownOutput();
-            } catch (IOException e) {
-                log.debug("could not tell {} why it was refused: {}", socket.getRemoteSocketAddress(), e.toString());
-            }
-        }
-        closeQuietly(socket);
     }
 
     // ---- clients ----
@@ -253,37 +149,10 @@ public final class DefaultConnectionManager<M> implements ConnectionManager<M> {
     public Connection<M> connect(InetSocketAddress address, @Nullable Object attachment) throws IOException {
         checkRunning();
         timer.start();
-        long deadline = ticker.nanoTime() + settings.connectTimeout().toNanos();
-        Socket socket = new Socket();
-        VigilConnection<M> connection;
-        try {
-            socket.connect(address, (int) Math.max(1, settings.connectTimeout().toMillis()));
-            connection = start(socket, true, attachment);
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(socket);
-            throw e;
-        }
-        try {
-            long wait = deadline - ticker.nanoTime();
-            return connection.opened().get(Math.max(wait, 1), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            CloseReason reason = CloseReason.local(CloseReason.Kind.HANDSHAKE_TIMEOUT,
-                    "handshake with " + address + " did not complete within " + settings.connectTimeout());
-            connection.abort(reason, false);
-            throw new ConnectionClosedException(reason);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw new IOException(e.getCause());
-        } catch (InterruptedException e) {
-            connection.abort(CloseReason.local(CloseReason.Kind.CLOSED_LOCALLY, "connect interrupted"), false);
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while connecting to " + address);
-        }
+        return connector.connect(address, attachment);
     }
 
-    private VigilConnection<M> start(Socket raw, boolean client, @Nullable Object attachment) throws IOException {
+    private SocketConnection<M> start(Socket raw, boolean client, @Nullable Object attachment) throws IOException {
         raw.setTcpNoDelay(settings.tcpNoDelay());
         raw.setKeepAlive(true);
         Socket socket = raw;
@@ -302,59 +171,39 @@ public final class DefaultConnectionManager<M> implements ConnectionManager<M> {
             socket = ssl;
         }
         long id = CONNECTION_IDS.incrementAndGet();
-        VigilConnection<M> connection = new VigilConnection<>(this, settings, socket, raw, client, id, timer, ticker);
+        LivenessJudge judge = new LivenessJudge(settings.heartbeat(), this::warnIntervalRaised);
+        SocketConnection<M> connection = new SocketConnection<>(settings, settings.listener(), judge, metrics,
+                ticker::nanoTime, id, client, hello, this, socket, raw);
         connection.attach(attachment);
-        live.put(id, connection);
-        if (client) {
-            clientConnections.incrementAndGet();
-        }
-        byAddress.computeIfAbsent(connection.remoteAddress().getAddress(), a -> new AtomicInteger()).incrementAndGet();
-        Thread.ofVirtual().name("vigil-conn-" + id + "-reader")
-                .uncaughtExceptionHandler(DefaultConnectionManager::uncaught)
-                .start(connection::run);
+        registry.add(connection);
+        connection.startReader();
         if (shuttingDown.get()) {
             connection.shutdown("shutting down");
         }
         return connection;
     }
 
-    void startWriter(VigilConnection<M> connection) {
-        Thread.ofVirtual().name("vigil-" + connection.name() + "-writer")
-                .uncaughtExceptionHandler(DefaultConnectionManager::uncaught)
-                .start(() -> connection.drain(false));
+    @Override
+    public SocketConnection.Slot timerSlot(ConnectionCore<M> connection) {
+        HeartbeatTimer.Entry entry = new HeartbeatTimer.Entry(
+                (now, pauseEnd) -> connection.onTimer(now, TimerPauses.endingAt(pauseEnd)));
+        return deadline -> timer.schedule(entry, deadline);
     }
 
-    void startCloser(VigilConnection<M> connection, CloseReason reason) {
-        Thread.ofVirtual().name("vigil-" + connection.name() + "-closer")
-                .uncaughtExceptionHandler(DefaultConnectionManager::uncaught)
-                .start(() -> connection.tellPeerAndClose(reason));
+    @Override
+    public void opened(SocketConnection<M> connection) {
+        registry.opened(connection);
     }
 
-    void startEventThread(VigilConnection<M> connection) {
-        Thread.ofVirtual().name("vigil-" + connection.name() + "-events")
-                .uncaughtExceptionHandler(DefaultConnectionManager::uncaught)
-                .start(connection::drainEvents);
+    @Override
+    public void closed(SocketConnection<M> connection) {
+        registry.closed(connection);
     }
 
-    void opened(VigilConnection<M> connection) {
-        open.put(connection.id(), connection);
-    }
-
-    void closed(VigilConnection<M> connection) {
-        open.remove(connection.id());
-        if (live.remove(connection.id()) != null) {
-            if (connection.isClient()) {
-                clientConnections.decrementAndGet();
-            }
-            byAddress.computeIfPresent(connection.remoteAddress().getAddress(),
-                    (a, n) -> n.decrementAndGet() <= 0 ? null : n);
-        }
-    }
-
-    void warnIntervalRaised(long ownNanos, long minNanos, InetSocketAddress peer) {
+    private void warnIntervalRaised(long ownNanos, long minNanos) {
         if (intervalWarned.compareAndSet(false, true)) {
-            log.warn("heartbeat interval {} is shorter than the {} that peer {} accepts; pinging it every {} "
-                            + "(logged once per manager)", Durations.format(ownNanos), Durations.format(minNanos), peer,
+            log.warn("heartbeat interval {} is shorter than the {} that a peer accepts; pinging it every {} "
+                            + "(logged once per manager)", Durations.format(ownNanos), Durations.format(minNanos),
                     Durations.format(minNanos));
         }
     }
@@ -367,13 +216,14 @@ public final class DefaultConnectionManager<M> implements ConnectionManager<M> {
 
     @Override
     public Collection<Connection<M>> connections() {
-        return openView;
+        return registry.openView();
     }
 
     @Override
     public CompletableFuture<Integer> broadcast(M message) {
+        Collection<SocketConnection<M>> open = registry.openConnections();
         List<CompletableFuture<Void>> sends = new ArrayList<>(open.size());
-        for (VigilConnection<M> connection : open.values()) {
+        for (SocketConnection<M> connection : open) {
             sends.add(connection.sendNoWait(message));
         }
         // Counted once all have settled, from the futures themselves: dependents of one future run in no set order.
@@ -406,26 +256,27 @@ public final class DefaultConnectionManager<M> implements ConnectionManager<M> {
             closeQuietly(server);
         }
         long deadline = ticker.nanoTime() + grace.toNanos();
-        List<VigilConnection<M>> all = new ArrayList<>(live.values());
-        for (VigilConnection<M> connection : all) {
+        List<SocketConnection<M>> all = registry.live();
+        for (SocketConnection<M> connection : all) {
             connection.shutdown("the " + (connection.isClient() ? "client" : "server") + " is shutting down");
         }
         boolean clean = awaitTerminated(all, deadline);
         if (!clean) {
-            log.warn("{} connections did not close within the grace period of {}; closing them", live.size(), grace);
-            for (VigilConnection<M> connection : new ArrayList<>(live.values())) {
+            log.warn("{} connections did not close within the grace period of {}; closing them",
+                    registry.liveCount(), grace);
+            for (SocketConnection<M> connection : registry.live()) {
                 connection.forceClose();
             }
         }
         // Every send future settles when its reader finishes; wait for that (bounded: a callback may be stuck).
-        awaitTerminated(new ArrayList<>(live.values()), ticker.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+        awaitTerminated(registry.live(), ticker.nanoTime() + TimeUnit.SECONDS.toNanos(5));
         timer.stop();
         return clean;
     }
 
-    private boolean awaitTerminated(List<VigilConnection<M>> connections, long deadline)
+    private boolean awaitTerminated(List<SocketConnection<M>> connections, long deadline)
             throws InterruptedException {
-        for (VigilConnection<M> connection : connections) {
+        for (SocketConnection<M> connection : connections) {
             long wait = deadline - ticker.nanoTime();
             try {
                 connection.terminated().get(Math.max(0, wait), TimeUnit.NANOSECONDS);
@@ -453,7 +304,7 @@ public final class DefaultConnectionManager<M> implements ConnectionManager<M> {
         }
     }
 
-    private static void closeQuietly(AutoCloseable closeable) {
+    static void closeQuietly(AutoCloseable closeable) {
         try {
             closeable.close();
         } catch (Exception e) {
@@ -463,6 +314,7 @@ public final class DefaultConnectionManager<M> implements ConnectionManager<M> {
 
     @Override
     public String toString() {
-        return "ConnectionManager[" + managerId + ", " + settings.codec() + ", " + open.size() + " open]";
+        return "ConnectionManager[" + managerId + ", " + settings.codec() + ", " + registry.openView().size()
+                + " open]";
     }
 }

@@ -3,11 +3,11 @@ package dev.vigil.internal;
 import java.util.Locale;
 
 /** Formats nanoseconds for people: {@code 3.0s}, {@code 250ms}, {@code 42µs}. */
-final class Durations {
+public final class Durations {
     private Durations() {
     }
 
-    static String format(long nanos) {
+    public static String format(long nanos) {
         if (nanos >= 10_000_000_000L) {
             return String.format(Locale.ROOT, "%.0fs", nanos / 1e9);
         }

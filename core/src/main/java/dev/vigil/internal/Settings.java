@@ -22,8 +22,4 @@ public record Settings<M>(MessageCodec<M> codec, ConnectionListener<M> listener,
                           Duration closeTimeout, Duration shutdownGrace, boolean tcpNoDelay, int maxConnections,
                           int maxConnectionsPerAddress, @Nullable ConnectionFilter connectionFilter,
                           @Nullable SSLContext tls, MetricsObserver metrics) {
-
-    boolean lineMode() {
-        return codec.framing() == MessageCodec.Framing.LINES;
-    }
 }

@@ -1,6 +1,7 @@
 package dev.vigil.internal;
 
 import dev.vigil.MessageCodec;
+import dev.vigil.internal.wire.OutBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -1,4 +1,4 @@
-package dev.vigil.internal;
+package dev.vigil.internal.wire;
 
 import java.io.OutputStream;
 import java.util.Arrays;
@@ -7,13 +7,16 @@ import java.util.Arrays;
  * A growable byte array that codecs write into. One per connection, used only by whoever holds the connection's
  * write lock, so frames are encoded straight into the bytes that go to the socket, with no copy per message.
  */
-final class OutBuffer extends OutputStream {
+public final class OutBuffer extends OutputStream {
     private static final byte[] EMPTY = new byte[0];
 
-    byte[] buf = EMPTY;
-    int size;
+    /** The bytes; valid up to {@link #size}. */
+    public byte[] buf = EMPTY;
+    /** How many bytes of {@link #buf} are used. */
+    public int size;
 
-    void ensure(int extra) {
+    /** Makes room for {@code extra} more bytes. */
+    public void ensure(int extra) {
         int need = size + extra;
         if (need > buf.length) {
             buf = Arrays.copyOf(buf, Math.max(need, Math.max(256, buf.length * 2)));
@@ -34,7 +37,7 @@ final class OutBuffer extends OutputStream {
     }
 
     /** Writes a string as UTF-8 without an intermediate array. */
-    void writeUtf8(String s) {
+    public void writeUtf8(String s) {
         int n = s.length();
         ensure(n);
         int i = 0;
@@ -75,14 +78,9 @@ final class OutBuffer extends OutputStream {
     }
 
     /** Drops the array if it grew past {@code keep} bytes, so an idle connection holds little. */
-    void trim(int keep) {
+    public void trim(int keep) {
         if (size == 0 && buf.length > keep) {
             buf = EMPTY;
         }
-    }
-
-    void release() {
-        buf = EMPTY;
-        size = 0;
     }
 }

@@ -1,0 +1,154 @@
+package dev.vigil.internal.conn;
+
+import dev.vigil.MessageCodec;
+import dev.vigil.MetricsObserver;
+import dev.vigil.internal.wire.Framing;
+import dev.vigil.internal.wire.OutBuffer;
+import org.jetbrains.annotations.Nullable;
+
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The writer's buffer: frames encoded straight into one array and handed to the socket side in one write, with no
+ * copy per message. Used only by whoever holds the connection's write lock.
+ */
+final class FrameWriter<M> {
+    static final int BATCH = 64;
+    private static final int WRITE_CHUNK = 64 * 1024;
+    private static final Object[] NO_ENTRIES = new Object[0];
+
+    private final ConnectionCore<M> core;
+    private final MessageCodec<M> codec;
+    private final Framing framing;
+    private final MetricsObserver metrics;
+    private final Clock clock;
+    final OutBuffer buffer = new OutBuffer();
+    /** The messages being written: message at {@code 2i}, its future at {@code 2i + 1}. */
+    private Object[] batch = NO_ENTRIES;
+    private volatile long framesOut;
+    private volatile long bytesOut;
+    private volatile long lastWriteNanos;
+
+    FrameWriter(ConnectionCore<M> core, MessageCodec<M> codec, Framing framing, MetricsObserver metrics,
+                Clock clock) {
+        this.core = core;
+        this.codec = codec;
+        this.framing = framing;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    long framesOut() {
+        return framesOut;
+    }
+
+    long bytesOut() {
+        return bytesOut;
+    }
+
+    long lastWriteNanos() {
+        return lastWriteNanos;
+    }
+
+    /** Writes bytes that are not frames (the HELLO). */
+    void writeRaw(byte[] bytes) throws IOException {
+        core.write(bytes, 0, bytes.length);
+        bytesOut = bytesOut + bytes.length;
+    }
+
+    /** Moves up to {@value #BATCH} queued messages into the batch. */
+    int take(SendQueue queue) {
+        if (queue.size() == 0) {
+            return 0;
+        }
+        if (batch.length < BATCH * 2) {
+            batch = new Object[BATCH * 2];
+        }
+        return queue.takeInto(batch, BATCH);
+    }
+
+    /** Encodes the batch's messages, writing whenever the buffer passes a chunk; returns the frames left unwritten. */
+    int encode(int n, long limit) throws IOException {
+        int frames = 0;
+        for (int i = 0; i < n; i++) {
+            @SuppressWarnings("unchecked")
+            M message = (M) batch[i * 2];
+            if (encodeData(message, future(i), limit)) {
+                frames++;
+            } else {
+                batch[i * 2 + 1] = null;
+            }
+            if (buffer.size >= WRITE_CHUNK) {
+                flush(frames);
+                frames = 0;
+            }
+        }
+        return frames;
+    }
+
+    /** Encodes one message; on failure rolls the buffer back and fails only that message. */
+    private boolean encodeData(M message, @Nullable CompletableFuture<Void> future, long limit) {
+        int start = framing.beginData(buffer);
+        try {
+            codec.encode(message, buffer);
+        } catch (Exception | LinkageError e) {
+            buffer.size = start;
+            if (future != null) {
+                future.completeExceptionally(e);
+            }
+            return false;
+        }
+        String error = framing.endData(buffer, start, limit);
+        if (error != null) {
+            if (future != null) {
+                future.completeExceptionally(new IOException(error));
+            }
+            return false;
+        }
+        return true;
+    }
+
+    /** Hands the buffer to the socket side in one write. */
+    void flush(int frames) throws IOException {
+        if (buffer.size == 0) {
+            return;
+        }
+        core.write(buffer.buf, 0, buffer.size);
+        bytesOut = bytesOut + buffer.size;
+        framesOut = framesOut + frames;
+        if (metrics != MetricsObserver.NONE) {
+            metrics.sent(core, frames, buffer.size);
+        }
+        lastWriteNanos = clock.nanoTime();
+        buffer.size = 0;
+    }
+
+    /** Completes the futures of a written batch (or fails them with {@code error}) and empties it. */
+    void settle(int n, @Nullable Throwable error) {
+        for (int i = 0; i < n; i++) {
+            CompletableFuture<Void> future = future(i);
+            batch[i * 2] = null;
+            batch[i * 2 + 1] = null;
+            if (future == null) {
+                continue;
+            }
+            if (error == null) {
+                future.complete(null);
+            } else {
+                future.completeExceptionally(error);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private @Nullable CompletableFuture<Void> future(int i) {
+        return (CompletableFuture<Void>) batch[i * 2 + 1];
+    }
+
+    /** Gives back the arrays of an idle connection. */
+    void trim() {
+        buffer.trim(1024);
+        batch = NO_ENTRIES;
+    }
+}

@@ -1,0 +1,209 @@
+package dev.vigil.internal.conn;
+
+import dev.vigil.CloseReason;
+import dev.vigil.CloseReason.Kind;
+import dev.vigil.MessageCodec;
+import dev.vigil.MetricsObserver;
+import dev.vigil.internal.wire.Fatal;
+import dev.vigil.internal.wire.FrameHandler;
+import dev.vigil.internal.wire.Framing;
+import dev.vigil.internal.wire.Hello;
+import dev.vigil.internal.wire.InboundBuffer;
+import dev.vigil.internal.wire.Wire;
+import org.jetbrains.annotations.Nullable;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the reader does with the bytes it read: the handshake first (the peer's HELLO, or its refusal and the CLOSE
+ * that follows), then every complete frame in order: messages to the listener, PINGs answered (ahead of queued data)
+ * and policed, PONGs timed, a CLOSE begun. Reader thread only, except the counters, which {@code stats()} reads.
+ */
+final class Inbound<M> implements FrameHandler {
+    private enum Stage { HELLO, REFUSED, FRAMES }
+
+    private final ConnectionCore<M> core;
+    private final MessageCodec<M> codec;
+    private final Framing framing;
+    private final MetricsObserver metrics;
+    private final int maxFrameSize;
+    private final PingEnforcer enforcer;
+    final InboundBuffer buffer;
+    private Stage stage;
+    private long lastArrival;
+    private long bytesReported;
+    private volatile long framesIn;
+    private volatile long bytesIn;
+    private volatile long lastFrameNanos;
+
+    Inbound(ConnectionCore<M> core, MessageCodec<M> codec, Framing framing, MetricsObserver metrics, int maxFrameSize,
+            PingEnforcer enforcer) {
+        this.core = core;
+        this.codec = codec;
+        this.framing = framing;
+        this.metrics = metrics;
+        this.maxFrameSize = maxFrameSize;
+        this.enforcer = enforcer;
+        this.buffer = new InboundBuffer(maxFrameSize);
+        this.stage = framing.hasHello() ? Stage.HELLO : Stage.FRAMES;
+    }
+
+    long framesIn() {
+        return framesIn;
+    }
+
+    long bytesIn() {
+        return bytesIn;
+    }
+
+    long lastFrameNanos() {
+        return lastFrameNanos;
+    }
+
+    void opened(long now) {
+        lastArrival = now;
+    }
+
+    /**
+     * Takes {@code n} bytes the reader put into the buffer at {@code now}.
+     *
+     * @return the gap since the previous bytes arrived
+     */
+    long arrived(int n, int space, long now) {
+        buffer.wrote(n, space);
+        bytesIn = bytesIn + n;
+        long gap = now - lastArrival;
+        lastArrival = now;
+        return gap;
+    }
+
+    /**
+     * Decodes what the buffer holds.
+     *
+     * @throws Fatal if the peer broke the protocol or a rule
+     */
+    void decode() throws Fatal {
+        if (stage == Stage.HELLO) {
+            Hello hello = Hello.decode(buffer);
+            if (hello == null) {
+                return;
+            }
+            stage = hello.refusing() ? Stage.REFUSED : Stage.FRAMES;
+            if (stage == Stage.FRAMES) {
+                negotiate(hello);
+                core.open();
+            }
+        }
+        if (stage == Stage.REFUSED) {
+            awaitRefusal();
+            return;
+        }
+        long before = framesIn;
+        try {
+            framing.decode(buffer, this);
+        } finally {
+            if (framesIn != before) {
+                lastFrameNanos = lastArrival;
+            }
+        }
+    }
+
+    /** Reports the bytes and frames read since the last report (so the handshake's bytes count too). */
+    void report(long framesBefore) {
+        int frames = (int) (framesIn - framesBefore);
+        if (metrics != MetricsObserver.NONE && (bytesIn > bytesReported || frames > 0)) {
+            metrics.received(core, frames, (int) (bytesIn - bytesReported));
+            bytesReported = bytesIn;
+        }
+    }
+
+    /** Why an end of stream here ends the connection, or null if it is an ordinary close by the peer. */
+    @Nullable CloseReason endOfStream() {
+        return switch (stage) {
+            case HELLO -> CloseReason.local(Kind.PROTOCOL_ERROR, "peer closed the connection during the handshake");
+            case REFUSED -> CloseReason.local(Kind.REJECTED, "peer refused the connection");
+            case FRAMES -> null;
+        };
+    }
+
+    private void negotiate(Hello hello) throws Fatal {
+        if (hello.version() < 1) {
+            throw new Fatal(Kind.PROTOCOL_ERROR, "peer speaks protocol version " + hello.version()
+                    + " (supported: " + Wire.VERSION + ")");
+        }
+        // Both sides announce the highest version they speak; the lower one is used. Version 1 is all there is.
+        if (hello.maxFrame() > 0) {
+            core.outbound.peerMaxFrame(Math.min(maxFrameSize, hello.maxFrame()));
+        }
+        String refused = core.heartbeat.peerMinPingInterval(TimeUnit.MILLISECONDS.toNanos(hello.minPingMs()));
+        if (refused != null) {
+            throw new Fatal(Kind.POLICY_VIOLATION, refused);
+        }
+    }
+
+    /** The peer refused us in its HELLO: the next frame must be its CLOSE, whose reason the connection ends with. */
+    private void awaitRefusal() throws Fatal {
+        if (buffer.readable() < Wire.HEADER) {
+            framing.decode(buffer, this); // makes room; decodes nothing
+            return;
+        }
+        byte[] b = buffer.array();
+        int at = buffer.writeIndex() - buffer.readable();
+        int len = Wire.getInt(b, at);
+        if (b[at + 4] != Wire.CLOSE || len < 2 || len > 2 + Wire.MAX_CLOSE_TEXT) {
+            throw new Fatal(Kind.PROTOCOL_ERROR, "peer refused the connection without a valid CLOSE frame");
+        }
+        framing.decode(buffer, this);
+        CloseReason reason = core.closeReason();
+        if (reason != null) {
+            throw new Fatal(reason.kind(), "refused by the peer");
+        }
+    }
+
+    // ---- frames ----
+
+    @Override
+    public void onData(byte[] b, int off, int len) throws Fatal {
+        framesIn = framesIn + 1;
+        core.firstFrame();
+        M message;
+        try {
+            message = codec.decode(b, off, len);
+        } catch (Exception | LinkageError e) {
+            throw new Fatal(Kind.PROTOCOL_ERROR, "codec " + codec + " could not decode a frame of " + len
+                    + " bytes: " + e.getMessage(), e);
+        }
+        core.dispatch.message(message);
+    }
+
+    @Override
+    public void onPing(long nonce) throws Fatal {
+        framesIn = framesIn + 1;
+        core.firstFrame();
+        enforcer.pinged(lastArrival);
+        core.outbound.pong(nonce);
+    }
+
+    @Override
+    public void onPong(long nonce, boolean echoed) {
+        framesIn = framesIn + 1;
+        core.firstFrame();
+        long sentAt = core.pings.answered(nonce, echoed);
+        if (sentAt != Long.MIN_VALUE) {
+            core.heartbeat.rttSample(lastArrival - sentAt);
+            if (metrics != MetricsObserver.NONE) {
+                metrics.rtt(core, core.heartbeat.rtt().last());
+            }
+        }
+    }
+
+    @Override
+    public void onClose(int code, String text) {
+        framesIn = framesIn + 1;
+        Kind kind = Kind.ofCode(code);
+        if (kind == Kind.CLOSED_LOCALLY) {
+            kind = Kind.CLOSED_BY_PEER;
+        }
+        core.beginClose(new CloseReason(kind, true, text.isEmpty() ? "peer closed the connection" : text, null));
+    }
+}

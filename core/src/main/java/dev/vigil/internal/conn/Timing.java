@@ -1,0 +1,150 @@
+package dev.vigil.internal.conn;
+
+import dev.vigil.CloseReason;
+import dev.vigil.CloseReason.Kind;
+import dev.vigil.ConnectionState;
+import dev.vigil.RttStats;
+import dev.vigil.internal.Durations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Every deadline of one connection, judged as a function of the {@code now} the timer passes in: the handshake
+ * timeout (and, in a framing without a HELLO, the server's wait for the first complete frame), the close timeout,
+ * and the heartbeat. The reader only records when it starts and stops waiting for bytes (as Netty's
+ * {@code IdleStateHandler} does); silence counts only while it waits, since a reader busy in a callback proves
+ * nothing about the peer.
+ */
+final class Timing<M> {
+    private static final Logger log = LoggerFactory.getLogger(Timing.class);
+    /** How long to look again when bytes have arrived that the reader has not handled yet. */
+    private static final long DEFER = TimeUnit.MILLISECONDS.toNanos(10);
+
+    private final ConnectionCore<M> core;
+    private final HeartbeatJudge heartbeat;
+    private final Outbound<M> outbound;
+    private final long handshakeDeadline;
+    private volatile boolean awaitingFirstFrame;
+    private volatile long quietSince;
+    private volatile boolean readerWaiting;
+
+    Timing(ConnectionCore<M> core, HeartbeatJudge heartbeat, Outbound<M> outbound, long createdNanos,
+           long handshakeDeadline, boolean awaitFirstFrame) {
+        this.core = core;
+        this.heartbeat = heartbeat;
+        this.outbound = outbound;
+        this.quietSince = createdNanos;
+        this.handshakeDeadline = handshakeDeadline;
+        this.awaitingFirstFrame = awaitFirstFrame;
+    }
+
+    long handshakeDeadline() {
+        return handshakeDeadline;
+    }
+
+    // ---- the reader's timestamps ----
+
+    void opened(long now) {
+        quietSince = now;
+    }
+
+    void waiting(long now) {
+        quietSince = now;
+        readerWaiting = true;
+    }
+
+    void notWaiting() {
+        readerWaiting = false;
+    }
+
+    void firstFrame() {
+        awaitingFirstFrame = false;
+    }
+
+    /** Bytes arrived {@code gap} after the previous ones: feed an adaptive policy, and clear a suspicion. */
+    void arrived(long gap) {
+        if (heartbeat.adaptive() && gap >= heartbeat.pingAfter() / 2) {
+            heartbeat.record(gap);
+        }
+        if (core.state() == ConnectionState.SUSPECT && core.transition(ConnectionState.SUSPECT,
+                ConnectionState.ACTIVE)) {
+            core.dispatch.stateChange(ConnectionState.SUSPECT, ConnectionState.ACTIVE);
+        }
+    }
+
+    // ---- the timer ----
+
+    long onTimer(long now, Pauses pauses, ConnectionState state) {
+        return switch (state) {
+            case CONNECTING -> {
+                if (now - handshakeDeadline >= 0) {
+                    core.abort(CloseReason.local(Kind.HANDSHAKE_TIMEOUT, "no HELLO from the peer within "
+                            + Durations.format(core.settings().handshakeTimeout().toNanos())), false);
+                    yield ConnectionCore.NO_DEADLINE;
+                }
+                yield handshakeDeadline;
+            }
+            case CLOSING -> {
+                long deadline = core.closeDeadline();
+                if (deadline != ConnectionCore.NO_DEADLINE && now - deadline >= 0) {
+                    core.debug("peer did not finish closing within "
+                            + Durations.format(core.settings().closeTimeout().toNanos()) + "; closing the transport");
+                    core.forceClose();
+                    yield ConnectionCore.NO_DEADLINE;
+                }
+                yield deadline;
+            }
+            case CLOSED -> ConnectionCore.NO_DEADLINE;
+            case ACTIVE, SUSPECT -> {
+                if (!awaitingFirstFrame) {
+                    yield heartbeat(now, pauses, state);
+                }
+                if (now - handshakeDeadline >= 0) {
+                    core.abort(CloseReason.local(Kind.HANDSHAKE_TIMEOUT, "no complete line from the peer within "
+                            + Durations.format(core.settings().handshakeTimeout().toNanos())), false);
+                    yield ConnectionCore.NO_DEADLINE;
+                }
+                yield Math.min(handshakeDeadline, heartbeat(now, pauses, state));
+            }
+        };
+    }
+
+    private long heartbeat(long now, Pauses pauses, ConnectionState state) {
+        outbound.trimIdle(now, heartbeat.pingAfter());
+        if (!readerWaiting) {
+            // The reader is busy (a callback, decoding): it is not waiting, so no silence is proven yet.
+            return now + Math.min(heartbeat.pingAfter(), TimeUnit.SECONDS.toNanos(1));
+        }
+        Verdict verdict = heartbeat.judge(now, quietSince, state == ConnectionState.SUSPECT, pauses);
+        if (verdict.dead()) {
+            if (core.readerBusy()) {
+                return now + DEFER; // bytes arrived and the reader is about to run: not silence
+            }
+            if (!core.heartbeatTimeout(deadReason(verdict), now)) {
+                return ConnectionCore.NO_DEADLINE;
+            }
+            return core.closeDeadline();
+        }
+        if (verdict.suspect() && core.transition(ConnectionState.ACTIVE, ConnectionState.SUSPECT)) {
+            log.info("{}: peer suspect after {} of silence", core, Durations.format(verdict.silence()));
+            core.dispatch.postStateChange(ConnectionState.ACTIVE, ConnectionState.SUSPECT);
+        }
+        if (verdict.ping()) {
+            outbound.requestPing();
+        }
+        return verdict.next();
+    }
+
+    private CloseReason deadReason(Verdict verdict) {
+        RttStats last = heartbeat.rtt();
+        Pings pings = core.pings;
+        return CloseReason.local(Kind.HEARTBEAT_TIMEOUT, "no sign of life: " + heartbeat.explain(verdict.silence())
+                + (verdict.stall() > 0 ? " (not counting " + Durations.format(verdict.stall())
+                + " this JVM stalled)" : "")
+                + "; PING #" + heartbeat.pings() + (pings.outstanding() ? " unanswered" : "") + ", "
+                + pings.answered() + " answered"
+                + (last.samples() > 0 ? ", last RTT " + Durations.format(last.last().toNanos()) : ""));
+    }
+}

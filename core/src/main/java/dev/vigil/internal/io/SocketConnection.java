@@ -1,0 +1,150 @@
+package dev.vigil.internal.io;
+
+import dev.vigil.CloseReason;
+import dev.vigil.ConnectionListener;
+import dev.vigil.MetricsObserver;
+import dev.vigil.internal.Settings;
+import dev.vigil.internal.conn.Clock;
+import dev.vigil.internal.conn.ConnectionCore;
+import dev.vigil.internal.conn.HeartbeatJudge;
+import org.jetbrains.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.Objects;
+
+/**
+ * A {@link ConnectionCore} wired to a socket: the reader virtual thread ({@code vigil-conn-42-reader}) reads into the
+ * core, writes go straight to the socket's output, helpers run on short-lived named virtual threads
+ * ({@code vigil-conn-42-writer}, {@code -closer}, {@code -events}), and the deadline sits on the manager's timer.
+ *
+ * @param <M> the type of messages
+ */
+public final class SocketConnection<M> extends ConnectionCore<M> {
+    private static final Logger log = LoggerFactory.getLogger(SocketConnection.class);
+
+    /** What the manager gives its connections. */
+    public interface Host<M> {
+        /** This connection's place on the manager's timer: a deadline to move, {@code NO_DEADLINE} to cancel. */
+        Slot timerSlot(ConnectionCore<M> connection);
+
+        void opened(SocketConnection<M> connection);
+
+        void closed(SocketConnection<M> connection);
+    }
+
+    /** A connection's entry on the manager's timer. */
+    @FunctionalInterface
+    public interface Slot {
+        void schedule(long deadline);
+    }
+
+    private final Host<M> host;
+    private final Socket socket;
+    /** The TCP socket under {@link #socket} (the same one without TLS): closing it never blocks on a TLS alert. */
+    private final Socket raw;
+    private final InetSocketAddress localAddress;
+    private final InetSocketAddress remoteAddress;
+    private final Slot timer;
+    private volatile @Nullable Thread readerThread;
+    private volatile @Nullable OutputStream out;
+
+    @SuppressWarnings("this-escape") // the timer slot keeps a reference; it is not called before start()
+    public SocketConnection(Settings<M> settings, ConnectionListener<M> listener, HeartbeatJudge heartbeat,
+                            MetricsObserver metrics, Clock clock, long id, boolean client, byte[] hello,
+                            Host<M> host, Socket socket, Socket raw) {
+        super(settings, listener, heartbeat, metrics, clock, id, client, hello);
+        this.host = host;
+        this.socket = socket;
+        this.raw = raw;
+        this.localAddress = (InetSocketAddress) socket.getLocalSocketAddress();
+        this.remoteAddress = (InetSocketAddress) socket.getRemoteSocketAddress();
+        this.timer = host.timerSlot(this);
+    }
+
+    /** Starts the reader virtual thread. */
+    public void startReader() {
+        virtualThread("reader", () -> {
+            readerThread = Thread.currentThread();
+            SocketReader.run(this, () -> {
+                out = socket.getOutputStream();
+                return socket.getInputStream();
+            });
+        });
+    }
+
+    private void virtualThread(String role, Runnable task) {
+        Thread.ofVirtual().name("vigil-conn-" + id() + "-" + role)
+                .uncaughtExceptionHandler((thread, error) -> log.error("uncaught exception in {}", thread.getName(),
+                        error))
+                .start(task);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        Objects.requireNonNull(out, "the reader has not started").write(b, off, len);
+    }
+
+    @Override
+    public void shutdownOutput() {
+        try {
+            socket.shutdownOutput();
+        } catch (IOException e) {
+            log.debug("{}: shutdownOutput failed: {}", this, e.toString());
+        }
+    }
+
+    @Override
+    public void closeTransport() {
+        try {
+            raw.close();
+        } catch (IOException e) {
+            log.debug("{}: closing the socket failed: {}", this, e.toString());
+        }
+    }
+
+    @Override
+    public void spawn(String role, Runnable task) {
+        virtualThread(role, task);
+    }
+
+    @Override
+    public void schedule(long deadline) {
+        timer.schedule(deadline);
+    }
+
+    @Override
+    public boolean readerBusy() {
+        Thread reader = readerThread;
+        return reader != null && reader.getState() == Thread.State.RUNNABLE;
+    }
+
+    @Override
+    public CloseReason failure(IOException e) {
+        return IoFailures.reason(e, false);
+    }
+
+    @Override
+    public void registered() {
+        host.opened(this);
+    }
+
+    @Override
+    public void unregistered() {
+        host.closed(this);
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+}

@@ -1,0 +1,24 @@
+package dev.vigil.internal.wire;
+
+/**
+ * What a {@link Framing} decoder found, one frame at a time and in order (as OkHttp's {@code FrameCallback}). A
+ * callback that throws {@link Fatal} stops decoding; the frames before it have been handled.
+ */
+public interface FrameHandler {
+    /** A message frame; the bytes are valid only during the call. */
+    void onData(byte[] b, int off, int len) throws Fatal;
+
+    /** A PING; {@code nonce} is 0 in a framing without nonces. */
+    void onPing(long nonce) throws Fatal;
+
+    /**
+     * A PONG.
+     *
+     * @param nonce    the nonce it echoes, if {@code echoed}
+     * @param echoed   false in a framing whose PONG carries no nonce (it answers the last PING sent)
+     */
+    void onPong(long nonce, boolean echoed);
+
+    /** A valid CLOSE frame. */
+    void onClose(int code, String text) throws Fatal;
+}

@@ -1,0 +1,119 @@
+package dev.vigil.internal.wire;
+
+/**
+ * The bytes a connection has read and not yet decoded. It starts small and adapts: it doubles when reads fill it and
+ * halves after a run of small reads, so an idle connection holds {@value #MIN_SIZE} bytes; it grows past that only to
+ * hold one large frame. Not thread-safe: one reader owns it.
+ */
+public final class InboundBuffer {
+    /** What an idle connection holds. */
+    public static final int MIN_SIZE = 512;
+    private static final int MAX_ADAPTIVE_SIZE = 64 * 1024;
+    private static final byte[] EMPTY = new byte[0];
+
+    private final int maxFrameSize;
+    byte[] buf = EMPTY;
+    int pos;
+    int limit;
+    private int smallReads;
+
+    /** @param maxFrameSize the largest payload a frame may have, which bounds how far the buffer grows */
+    public InboundBuffer(int maxFrameSize) {
+        this.maxFrameSize = maxFrameSize;
+    }
+
+    /** Allocates the idle-sized array; until then the buffer holds nothing. */
+    public void allocate() {
+        if (buf.length == 0) {
+            buf = new byte[MIN_SIZE];
+        }
+    }
+
+    /** Gives back the array of a finished connection. */
+    public void release() {
+        buf = EMPTY;
+        pos = 0;
+        limit = 0;
+    }
+
+    /** The array to read into, from {@link #writeIndex()}; call {@link #prepareRead()} first. */
+    public byte[] array() {
+        return buf;
+    }
+
+    public int writeIndex() {
+        return limit;
+    }
+
+    /** How many bytes the next read may put at {@link #writeIndex()}. */
+    public int writable() {
+        return buf.length - limit;
+    }
+
+    /** How many bytes are waiting to be decoded. */
+    public int readable() {
+        return limit - pos;
+    }
+
+    /** Makes sure the next read has room: a full buffer compacts or grows. */
+    public void prepareRead() {
+        if (limit == buf.length) {
+            makeRoom(limit - pos + 1);
+        }
+    }
+
+    /**
+     * Records that a read put {@code n} bytes at {@link #writeIndex()} when it had {@code space} bytes of room, and
+     * adapts the size to how full reads come.
+     */
+    public void wrote(int n, int space) {
+        limit += n;
+        if (n == space && buf.length < MAX_ADAPTIVE_SIZE && pos == 0) {
+            resize(Math.min(MAX_ADAPTIVE_SIZE, buf.length * 2));
+            smallReads = 0;
+        } else if (n < buf.length / 4 && buf.length > MIN_SIZE) {
+            if (++smallReads >= 8 && limit - pos <= buf.length / 4) {
+                resize(Math.max(MIN_SIZE, buf.length / 2));
+                smallReads = 0;
+            }
+        } else {
+            smallReads = 0;
+        }
+    }
+
+    /** Makes sure {@code need} bytes fit from the read position: compacts, or grows for a large frame. */
+    void makeRoom(int need) {
+        if (buf.length - pos >= need) {
+            return;
+        }
+        if (buf.length >= need) {
+            System.arraycopy(buf, pos, buf, 0, limit - pos);
+        } else {
+            byte[] bigger = new byte[Math.max(need, Math.min(buf.length * 2, maxFrameSize + Wire.HEADER + 1))];
+            System.arraycopy(buf, pos, bigger, 0, limit - pos);
+            buf = bigger;
+        }
+        limit -= pos;
+        pos = 0;
+    }
+
+    /** Rewinds an emptied buffer, so the next read starts at the front. */
+    void rewindIfEmpty() {
+        if (pos == limit) {
+            pos = 0;
+            limit = 0;
+        }
+    }
+
+    private void resize(int size) {
+        int used = limit - pos;
+        if (used > size) {
+            return;
+        }
+        byte[] b = new byte[size];
+        System.arraycopy(buf, pos, b, 0, used);
+        buf = b;
+        pos = 0;
+        limit = used;
+    }
+}

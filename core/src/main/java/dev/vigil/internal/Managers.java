@@ -2,6 +2,7 @@ package dev.vigil.internal;
 
 import dev.vigil.ConnectionManager;
 import dev.vigil.HeartbeatPolicy;
+import dev.vigil.MetricsObserver;
 import dev.vigil.internal.conn.HeartbeatJudge;
 
 /**
@@ -25,6 +26,11 @@ public final class Managers {
     /** The HELLO a manager's connections send. */
     public static byte[] hello(ConnectionManager<?> manager) {
         return asDefault(manager).hello().clone();
+    }
+
+    /** A manager's metrics observer, guarded so that a throwing observer never reaches a connection. */
+    public static MetricsObserver metrics(Settings<?> settings) {
+        return GuardedMetrics.of(settings.metrics());
     }
 
     /** A fresh heartbeat judge for one connection under {@code policy}. */

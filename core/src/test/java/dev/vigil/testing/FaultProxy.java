@@ -24,7 +24,10 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A fault-injecting TCP proxy for tests, in the spirit of Toxiproxy's toxics.
+ * A copy of {@code vigil-testing}'s {@code FaultProxy} for core's own socket tests: vigil-testing depends on
+ * vigil-core, so core's tests cannot use it. Keep the two identical; the published one is the reference.
+ *
+ * <p>A fault-injecting TCP proxy for tests, in the spirit of Toxiproxy's toxics.
  *
  * <p>Clients connect to {@link #address()}; every accepted connection becomes a <em>link</em> with its own
  * connection to the target. Bytes flowing client to target travel {@link Direction#UPSTREAM}, bytes flowing

@@ -30,6 +30,8 @@ final class Inbound<M> implements FrameHandler {
     private final PingEnforcer enforcer;
     final InboundBuffer buffer;
     private Stage stage;
+    /** The peer sent CLOSE: whatever it sends after that is read and dropped. */
+    private boolean peerClosed;
     private long lastArrival;
     private long bytesReported;
     private volatile long framesIn;
@@ -165,6 +167,9 @@ final class Inbound<M> implements FrameHandler {
     @Override
     public void onData(byte[] b, int off, int len) throws Fatal {
         framesIn = framesIn + 1;
+        if (peerClosed) {
+            return;
+        }
         core.firstFrame();
         M message;
         try {
@@ -179,6 +184,9 @@ final class Inbound<M> implements FrameHandler {
     @Override
     public void onPing(long nonce) throws Fatal {
         framesIn = framesIn + 1;
+        if (peerClosed) {
+            return;
+        }
         core.firstFrame();
         enforcer.pinged(lastArrival);
         core.outbound.pong(nonce);
@@ -200,6 +208,10 @@ final class Inbound<M> implements FrameHandler {
     @Override
     public void onClose(int code, String text) {
         framesIn = framesIn + 1;
+        if (peerClosed) {
+            return;
+        }
+        peerClosed = true;
         Kind kind = Kind.ofCode(code);
         if (kind == Kind.CLOSED_LOCALLY) {
             kind = Kind.CLOSED_BY_PEER;

@@ -287,9 +287,12 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
         }
         long minPing = TimeUnit.MILLISECONDS.toNanos(hello.minPingMs());
         long own = liveness.pingAfter();
+        String refusal = liveness.applyPeerMinimum(minPing);
+        if (refusal != null) {
+            throw new Fatal(Kind.POLICY_VIOLATION, refusal);
+        }
         if (own != Detector.NEVER && own < minPing) {
             manager.warnIntervalRaised(own, minPing, remoteAddress);
-            liveness.raisePingInterval(minPing);
         }
     }
 
@@ -1268,7 +1271,7 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
     // =====================================================================================================
 
     @Override
-    public long onTimer(long now, long pauseEnd) {
+    public long onTimer(long now, LocalPauses pauses) {
         return switch (state) {
             case CONNECTING -> {
                 if (now - handshakeDeadline >= 0) {
@@ -1288,40 +1291,42 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
                 yield closeDeadline;
             }
             case CLOSED -> HeartbeatTimer.STOP;
-            case ACTIVE, SUSPECT -> heartbeat(now, pauseEnd);
+            case ACTIVE, SUSPECT -> heartbeat(now, pauses);
         };
     }
 
-    private long heartbeat(long now, long pauseEnd) {
+    private long heartbeat(long now, LocalPauses pauses) {
         if (awaitingFirstLine) {
             if (now - handshakeDeadline >= 0) {
                 abort(CloseReason.local(Kind.HANDSHAKE_TIMEOUT, "no complete line from the peer within "
                         + Durations.format(s.handshakeTimeout().toNanos())), false);
                 return HeartbeatTimer.STOP;
             }
-            return Math.min(handshakeDeadline, heartbeatChecks(now, pauseEnd));
+            return Math.min(handshakeDeadline, heartbeatChecks(now, pauses));
         }
-        return heartbeatChecks(now, pauseEnd);
+        return heartbeatChecks(now, pauses);
     }
 
-    private long heartbeatChecks(long now, long pauseEnd) {
+    private long heartbeatChecks(long now, LocalPauses pauses) {
         trimIdle(now, liveness.pingAfter());
         if (!readerWaiting) {
             // The reader is busy (a callback, decoding): it is not waiting, so no silence is proven yet.
             return now + Math.min(liveness.pingAfter(), TimeUnit.SECONDS.toNanos(1));
         }
         long since = quietSince;
-        int actions = liveness.evaluate(now, since, pauseEnd, state == ConnectionState.SUSPECT);
-        if ((actions & Liveness.DEAD) != 0) {
+        Liveness.Verdict verdict = liveness.evaluate(now, since, pauses, state == ConnectionState.SUSPECT);
+        if (verdict.action() == Liveness.Action.DEAD) {
             Thread r = reader;
             if (r != null && r.getState() == Thread.State.RUNNABLE) {
                 return now + DEFER; // bytes arrived and the reader is about to run: not silence
             }
             RttStats last = rtt.stats();
-            CloseReason reason = CloseReason.local(Kind.HEARTBEAT_TIMEOUT, "no sign of life: "
-                    + liveness.explain(now - Math.max(since, pauseEnd)) + "; PING #" + liveness.pings()
+            String message = "no sign of life: "
+                    + liveness.explain(verdict) + "; PING #" + liveness.pings()
                     + (pingOutstanding ? " unanswered" : "") + ", " + pongsReceived + " answered"
-                    + (last.samples() > 0 ? ", last RTT " + Durations.format(last.last().toNanos()) : ""));
+                    + (last.samples() > 0 ? ", last RTT " + Durations.format(last.last().toNanos()) : "");
+            CloseReason reason = new CloseReason(Kind.HEARTBEAT_TIMEOUT, false, message,
+                    liveness.timeout(verdict, message));
             if (!closeReason.compareAndSet(null, reason)) {
                 return HeartbeatTimer.STOP;
             }
@@ -1340,13 +1345,13 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
             manager.startCloser(this, reason);
             return closeDeadline;
         }
-        if ((actions & Liveness.SUSPECT) != 0) {
-            becomeSuspect(now - Math.max(since, pauseEnd));
+        if (verdict.action() == Liveness.Action.SUSPECT) {
+            becomeSuspect(verdict.judged());
         }
-        if ((actions & Liveness.PING) != 0) {
+        if (verdict.action() == Liveness.Action.PING) {
             requestPing();
         }
-        return liveness.next();
+        return verdict.next();
     }
 
     private void becomeSuspect(long silence) {

@@ -165,7 +165,7 @@ final class Liveness {
             lock.unlock();
         }
         long silence = now - since;
-        long stalled = pauses.stalledBetween(since, now);
+        long stalled = pauses.stalledWithin(since, now);
         long judged = silence - stalled;
         if (deadAfter != Detector.NEVER && judged >= deadAfter) {
             return new Verdict(Action.DEAD, HeartbeatTimer.STOP, silence, stalled);

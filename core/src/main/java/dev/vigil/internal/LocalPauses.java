@@ -6,7 +6,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * The ledger of this JVM's measured stalls: each one an interval of {@link Ticker} time during which the heartbeat
  * timer should have been running and was not (a stop-the-world pause, a suspended or overcommitted VM, a starved
  * machine). Silence that falls inside a recorded stall is not held against a peer, and nothing else is: a task asks
- * {@link #stalledBetween} for the part of a silence we ourselves missed, so a dead peer is declared dead by its
+ * {@link #stalledWithin} for the part of a silence we ourselves missed, so a dead peer is declared dead by its
  * timeout plus that much, however often the stalls repeat.
  *
  * <p>Cassandra's failure detector stops convicting anyone for a while after a local pause of more than five seconds;
@@ -61,7 +61,7 @@ final class LocalPauses {
     }
 
     /** {@return how much of {@code [from, to]} this JVM measurably stalled, in nanoseconds; 0 when it did not} */
-    long stalledBetween(long from, long to) {
+    long stalledWithin(long from, long to) {
         if (to - from <= 0) {
             return 0;
         }

@@ -89,6 +89,6 @@ class HeartbeatTimerTest {
         clock.advanceMillis(1 + 250); // 250 ms late: our own stall
         timer.runDue(clock.nanoTime());
         assertEquals(1, timer.localPauses().count());
-        assertEquals(250 * MS, timer.localPauses().stalledBetween(due - 1000 * MS, clock.nanoTime()));
+        assertEquals(250 * MS, timer.localPauses().stalledWithin(due - 1000 * MS, clock.nanoTime()));
     }
 }

@@ -16,9 +16,23 @@ import java.time.Duration;
  * agree. The one setting that crosses the wire is the shortest PING interval a side accepts
  * ({@link ConnectionManager.Builder#minPeerPingInterval}): a side whose own interval is shorter than its peer's
  * minimum raises its interval to that minimum and logs it once, so mismatched settings never end in a
- * policy-violation close. See {@code docs/heartbeats.md} for how to choose the numbers.
+ * policy-violation close. A peer's minimum only ever slows this side's PINGs: it never lengthens this side's timeout,
+ * and a minimum so long that no PING could be answered within it (longer than halfway from the interval to the
+ * timeout) is refused with {@link CloseReason.Kind#POLICY_VIOLATION}.
+ *
+ * <p><b>Jitter.</b> Each silence draws its own PING interval at random between {@code interval * (1 - jitter)} and
+ * {@code interval}, so a fleet that started together does not beat in lockstep. The spread only ever brings a PING
+ * earlier, never later than the interval and never below the peer's announced minimum, so the time a peer has to
+ * answer before the timeout is never shortened. Default {@value #DEFAULT_JITTER}; set it with {@code withJitter} or
+ * the phi-accrual builder, {@code 0} for none. See {@code docs/heartbeats.md} for how to choose the numbers.
  */
 public sealed interface HeartbeatPolicy permits HeartbeatPolicy.Fixed, HeartbeatPolicy.PhiAccrual, HeartbeatPolicy.None {
+
+    /** The default {@linkplain #jitter() jitter}: PINGs after 90% to 100% of the interval. */
+    double DEFAULT_JITTER = 0.1;
+
+    /** The largest {@linkplain #jitter() jitter} accepted: PINGs after no less than half the interval. */
+    double MAX_JITTER = 0.5;
 
     /**
      * {@return how long the peer may be silent before this side sends a PING; {@link Duration#ZERO} when it never
@@ -27,8 +41,15 @@ public sealed interface HeartbeatPolicy permits HeartbeatPolicy.Fixed, Heartbeat
     Duration interval();
 
     /**
-     * {@return a fixed policy, as MQTT keep-alive and FIX HeartBtInt work: PING after {@code interval} of silence,
-     * suspect halfway between the interval and the timeout, dead at {@code timeout} of silence}
+     * {@return the random spread of the PING interval, as a fraction of it: each silence PINGs after between
+     * {@code interval * (1 - jitter)} and {@code interval}; {@code 0} for none. Default {@value #DEFAULT_JITTER}}
+     */
+    double jitter();
+
+    /**
+     * {@return a fixed policy, as MQTT keep-alive and FIX HeartBtInt work: PING after {@code interval} of silence
+     * (less the {@linkplain #jitter() jitter}, default {@value #DEFAULT_JITTER}), suspect halfway between the
+     * interval and the timeout, dead at {@code timeout} of silence}
      *
      * @param interval silence before a PING; positive
      * @param timeout  silence after which the peer is dead; longer than {@code interval}
@@ -70,10 +91,12 @@ public sealed interface HeartbeatPolicy permits HeartbeatPolicy.Fixed, Heartbeat
     /**
      * A fixed interval and timeout.
      *
-     * @param interval silence before a PING
+     * @param interval silence before a PING (the longest; see {@code jitter})
      * @param timeout  silence after which the peer is dead
+     * @param jitter   the random spread of the PING interval, a fraction from 0 to {@value #MAX_JITTER}: each
+     *                 silence PINGs after between {@code interval * (1 - jitter)} and {@code interval}
      */
-    record Fixed(Duration interval, Duration timeout) implements HeartbeatPolicy {
+    record Fixed(Duration interval, Duration timeout, double jitter) implements HeartbeatPolicy {
         /**
          * Validates the values.
          *
@@ -86,12 +109,34 @@ public sealed interface HeartbeatPolicy permits HeartbeatPolicy.Fixed, Heartbeat
             if (interval != null && timeout != null && interval.isPositive()) {
                 v.check(timeout.compareTo(interval) > 0, "timeout", timeout, "longer than interval " + interval);
             }
+            checkJitter(v, jitter);
             v.throwIfAny();
+        }
+
+        /**
+         * A fixed policy with the default jitter, {@value #DEFAULT_JITTER}.
+         *
+         * @param interval silence before a PING
+         * @param timeout  silence after which the peer is dead
+         * @throws IllegalArgumentException naming every value that is out of range
+         */
+        public Fixed(Duration interval, Duration timeout) {
+            this(interval, timeout, DEFAULT_JITTER);
         }
 
         /** {@return the silence after which the peer becomes suspect: halfway between interval and timeout} */
         public Duration suspectAfter() {
             return interval.plus(timeout.minus(interval).dividedBy(2));
+        }
+
+        /**
+         * {@return this policy with another jitter}
+         *
+         * @param jitter a fraction from 0 (PING after exactly the interval) to {@value #MAX_JITTER}
+         * @throws IllegalArgumentException if it is out of range
+         */
+        public Fixed withJitter(double jitter) {
+            return new Fixed(interval, timeout, jitter);
         }
     }
 
@@ -111,9 +156,11 @@ public sealed interface HeartbeatPolicy permits HeartbeatPolicy.Fixed, Heartbeat
      * @param acceptablePause   extra silence tolerated on top of the mean gap (a peer's GC pause, say)
      * @param minTimeout        silence below which the peer is never declared dead, whatever phi says
      * @param maxTimeout        silence at which the peer is dead, whatever phi says
+     * @param jitter            the random spread of the PING interval, a fraction from 0 to {@value #MAX_JITTER}
      */
     record PhiAccrual(Duration interval, double threshold, double suspectThreshold, int windowSize,
-                      Duration minStdDeviation, Duration acceptablePause, Duration minTimeout, Duration maxTimeout)
+                      Duration minStdDeviation, Duration acceptablePause, Duration minTimeout, Duration maxTimeout,
+                      double jitter)
             implements HeartbeatPolicy {
 
         /**
@@ -140,7 +187,39 @@ public sealed interface HeartbeatPolicy permits HeartbeatPolicy.Fixed, Heartbeat
                 v.check(maxTimeout.compareTo(minTimeout) >= 0, "maxTimeout", maxTimeout,
                         "at least minTimeout " + minTimeout);
             }
+            checkJitter(v, jitter);
             v.throwIfAny();
+        }
+
+        /**
+         * A phi-accrual policy with the default jitter, {@value #DEFAULT_JITTER}.
+         *
+         * @param interval         silence before a PING
+         * @param threshold        phi at which the peer is dead
+         * @param suspectThreshold phi at which the peer is suspect; below {@code threshold}
+         * @param windowSize       how many gaps are kept
+         * @param minStdDeviation  the smallest standard deviation assumed
+         * @param acceptablePause  extra silence tolerated on top of the mean gap
+         * @param minTimeout       silence below which the peer is never declared dead
+         * @param maxTimeout       silence at which the peer is dead, whatever phi says
+         * @throws IllegalArgumentException naming every value that is out of range
+         */
+        public PhiAccrual(Duration interval, double threshold, double suspectThreshold, int windowSize,
+                          Duration minStdDeviation, Duration acceptablePause, Duration minTimeout,
+                          Duration maxTimeout) {
+            this(interval, threshold, suspectThreshold, windowSize, minStdDeviation, acceptablePause, minTimeout,
+                    maxTimeout, DEFAULT_JITTER);
+        }
+
+        /**
+         * {@return this policy with another jitter}
+         *
+         * @param jitter a fraction from 0 (PING after exactly the interval) to {@value #MAX_JITTER}
+         * @throws IllegalArgumentException if it is out of range
+         */
+        public PhiAccrual withJitter(double jitter) {
+            return new PhiAccrual(interval, threshold, suspectThreshold, windowSize, minStdDeviation,
+                    acceptablePause, minTimeout, maxTimeout, jitter);
         }
 
         /** Builds a {@link PhiAccrual} policy; every option has a default derived from the interval. */
@@ -153,6 +232,7 @@ public sealed interface HeartbeatPolicy permits HeartbeatPolicy.Fixed, Heartbeat
             private Duration acceptablePause;
             private Duration minTimeout;
             private Duration maxTimeout;
+            private double jitter = DEFAULT_JITTER;
 
             Builder(Duration interval) {
                 Validation v = new Validation("HeartbeatPolicy.phiAccrual");
@@ -243,13 +323,25 @@ public sealed interface HeartbeatPolicy permits HeartbeatPolicy.Fixed, Heartbeat
             }
 
             /**
+             * Sets the random spread of the PING interval: each silence PINGs after between
+             * {@code interval * (1 - jitter)} and {@code interval}. Default {@value HeartbeatPolicy#DEFAULT_JITTER}.
+             *
+             * @param jitter a fraction from 0 (none) to {@value HeartbeatPolicy#MAX_JITTER}
+             * @return this builder
+             */
+            public Builder jitter(double jitter) {
+                this.jitter = jitter;
+                return this;
+            }
+
+            /**
              * {@return the policy}
              *
              * @throws IllegalArgumentException naming every value that is out of range
              */
             public PhiAccrual build() {
                 return new PhiAccrual(interval, threshold, suspectThreshold, windowSize, minStdDeviation,
-                        acceptablePause, minTimeout, maxTimeout);
+                        acceptablePause, minTimeout, maxTimeout, jitter);
             }
         }
     }
@@ -266,9 +358,19 @@ public sealed interface HeartbeatPolicy permits HeartbeatPolicy.Fixed, Heartbeat
             return Duration.ZERO;
         }
 
+        /** {@return 0: this policy never pings} */
+        @Override
+        public double jitter() {
+            return 0;
+        }
+
         @Override
         public String toString() {
             return "HeartbeatPolicy.none()";
         }
+    }
+
+    private static void checkJitter(Validation v, double jitter) {
+        v.check(jitter >= 0 && jitter <= MAX_JITTER, "jitter", jitter, "0 to " + MAX_JITTER);
     }
 }

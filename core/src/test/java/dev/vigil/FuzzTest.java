@@ -58,6 +58,8 @@ class FuzzTest {
     private static final int MAX_PING_STRIKES = 2;
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final byte[] MAGIC = {'V', 'I', 'G', 'L'};
+    /** The longest minimum PING interval the fixture's server, fixed(20s, 60s), accepts: halfway to its timeout. */
+    private static final long LATEST_PING_MS = 40_000;
     private static final HexFormat HEX = HexFormat.of();
 
     // =================================================================================================================
@@ -525,6 +527,7 @@ class FuzzTest {
             return Expected.refused();
         }
         long announcedMaxFrame = 0;
+        long announcedMinPing = 0;
         for (int p = 8; p < total; ) {
             int len = total - p < 2 ? -1 : in[p + 1] & 0xff;
             if (len < 0 || total - p - 2 < len) {
@@ -533,12 +536,18 @@ class FuzzTest {
             if (in[p] == 4) {
                 announcedMaxFrame = len == 4 ? ByteBuffer.wrap(in, p + 2, 4).getInt() & 0xffffffffL : 0;
             }
+            if (in[p] == 3) {
+                announcedMinPing = len == 4 ? ByteBuffer.wrap(in, p + 2, 4).getInt() & 0xffffffffL : 0;
+            }
             p += 2 + len;
         }
         long peerMaxFrame = announcedMaxFrame > 0 ? Math.min(maxFrame, announcedMaxFrame) : maxFrame;
         if ((in[4] & 0xff) < 1 || (in[5] & 1) != 0) {
             // Version 0 is refused; flag bit 0 says the peer is refusing us, so the connection never opens either.
             return Expected.refused();
+        }
+        if (announcedMinPing > LATEST_PING_MS) {
+            return Expected.refused(); // no room left to PING within the server's timeout: POLICY_VIOLATION
         }
         List<Object> delivered = new ArrayList<>();
         List<Integer> floodAt = new ArrayList<>();

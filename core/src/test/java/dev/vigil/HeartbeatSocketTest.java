@@ -268,7 +268,7 @@ class HeartbeatSocketTest {
                 .heartbeat(HeartbeatPolicy.none()).listener(events).build());
         InetSocketAddress address = server.bind(Loopback.anyPort());
         ConnectionManager<byte[]> client = closeLater(ConnectionManager.builder(MessageCodec.bytes())
-                .heartbeat(HeartbeatPolicy.fixed(Duration.ofMillis(20), Duration.ofMillis(100))).build());
+                .heartbeat(HeartbeatPolicy.fixed(Duration.ofMillis(20), Duration.ofSeconds(1))).build());
         Connection<byte[]> c = client.connect(address);
         events.next(RecordingListener.Open.class);
         Await.until(Duration.ofSeconds(10), () -> c.rtt().samples() >= 5,

@@ -1,6 +1,14 @@
 package dev.vigil;
 
+import dev.vigil.RecordingListener.Attempt;
+import dev.vigil.RecordingListener.AttemptFailed;
+import dev.vigil.RecordingListener.Close;
+import dev.vigil.RecordingListener.Connected;
+import dev.vigil.RecordingListener.GaveUp;
+import dev.vigil.RecordingListener.Message;
+import dev.vigil.RecordingListener.Open;
 import dev.vigil.internal.DefaultReconnectingClient;
+import dev.vigil.internal.FakeTicker;
 import dev.vigil.testing.FaultProxy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -10,6 +18,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +36,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /** Clients that reconnect by themselves, over real loopback sockets. */
 @Timeout(10)
@@ -71,29 +79,34 @@ class ReconnectingClientTest {
     }
 
     /** A client whose every backoff is the policy's ceiling, so the delays the listener hears are predictable. */
-    private ReconnectingClient<String> client(ReconnectPolicy policy, Recorder<String> recorder,
+    private ReconnectingClient<String> client(ReconnectPolicy policy, RecordingListener<String> recorder,
                                               InetSocketAddress... endpoints) {
         return client(ConnectionManager.builder(MessageCodec.utf8()), policy, recorder, endpoints);
     }
 
     private ReconnectingClient<String> client(ConnectionManager.Builder<String> builder, ReconnectPolicy policy,
-                                              Recorder<String> recorder, InetSocketAddress... endpoints) {
+                                              RecordingListener<String> recorder, InetSocketAddress... endpoints) {
         return closeLater(DefaultReconnectingClient.start(builder, policy, recorder, List.of(endpoints),
                 ReconnectPolicyTest.HIGHEST));
     }
 
-    /** A loopback port that nothing listens on: connecting to it is refused at once. */
-    private static InetSocketAddress closedPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return new InetSocketAddress(InetAddress.getLoopbackAddress(), socket.getLocalPort());
-        }
+    /**
+     * A loopback port that refuses every connection at once, for as long as the test runs: a socket holds it bound
+     * but never listens (the kernel answers a SYN with a reset), and without {@code SO_REUSEADDR} nothing else can
+     * bind it meanwhile. A port merely closed again could be taken by any other process in between.
+     */
+    private InetSocketAddress refusingPort() throws IOException {
+        Socket holder = closeLater(new Socket());
+        holder.setReuseAddress(false);
+        holder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), holder.getLocalPort());
     }
 
     @Test
     void reconnectsByItselfWhenItsServerGoesAwayAndComesBackOnTheSamePort() throws Exception {
         ConnectionManager<String> firstServer = echoServer();
         InetSocketAddress address = firstServer.bind(Loopback.anyPort());
-        Recorder<String> events = new Recorder<>();
+        RecordingListener<String> events = new RecordingListener<>();
         ReconnectingClient<String> client = client(FAST, events, address);
 
         assertEquals(new Attempt(1, address), events.next(Attempt.class));
@@ -121,7 +134,7 @@ class ReconnectingClientTest {
         while (true) {
             attempt++;
             assertEquals(new Attempt(attempt, address), events.next(WAIT));
-            Recorder.Event outcome = events.next(WAIT);
+            RecordingListener.Event outcome = events.next(WAIT);
             if (outcome instanceof Open open) {
                 second = open.connection();
                 break;
@@ -138,9 +151,9 @@ class ReconnectingClientTest {
 
     @Test
     void triesTheEndpointsInTurnAndAfterADropStartsAgainWithTheOneThatWorked() throws Exception {
-        InetSocketAddress dead = closedPort();
+        InetSocketAddress dead = refusingPort();
         InetSocketAddress live = echoServer().bind(Loopback.anyPort());
-        Recorder<String> events = new Recorder<>();
+        RecordingListener<String> events = new RecordingListener<>();
         ReconnectingClient<String> client = client(FAST, events, dead, live);
 
         assertEquals(new Attempt(1, dead), events.next(Attempt.class));
@@ -166,7 +179,7 @@ class ReconnectingClientTest {
         ServerSocket mute = closeLater(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
         InetSocketAddress silent = new InetSocketAddress(InetAddress.getLoopbackAddress(), mute.getLocalPort());
         InetSocketAddress live = echoServer().bind(Loopback.anyPort());
-        Recorder<String> events = new Recorder<>();
+        RecordingListener<String> events = new RecordingListener<>();
         client(ConnectionManager.builder(MessageCodec.utf8()).connectTimeout(Duration.ofMillis(200)), FAST, events,
                 silent, live);
 
@@ -184,7 +197,7 @@ class ReconnectingClientTest {
     void reconnectsAfterAHeartbeatTimeoutAndAfterAReset() throws Exception {
         InetSocketAddress server = echoServer().bind(Loopback.anyPort());
         FaultProxy proxy = closeLater(FaultProxy.start(server));
-        Recorder<String> events = new Recorder<>();
+        RecordingListener<String> events = new RecordingListener<>();
         ReconnectingClient<String> client = client(ConnectionManager.builder(MessageCodec.utf8())
                         .heartbeat(HeartbeatPolicy.fixed(Duration.ofMillis(30), Duration.ofMillis(150)))
                         .connectTimeout(Duration.ofMillis(500)),
@@ -209,9 +222,9 @@ class ReconnectingClientTest {
 
     @Test
     void givesUpAfterMaxAttemptsTryingTheEndpointsRoundRobin() throws Exception {
-        InetSocketAddress a = closedPort();
-        InetSocketAddress b = closedPort();
-        Recorder<String> events = new Recorder<>();
+        InetSocketAddress a = refusingPort();
+        InetSocketAddress b = refusingPort();
+        RecordingListener<String> events = new RecordingListener<>();
         ReconnectPolicy threeTries = ReconnectPolicy.builder().initialDelay(Duration.ofMillis(20))
                 .maxDelay(Duration.ofMillis(200)).maxAttempts(3).build();
         ReconnectingClient<String> client = client(threeTries, events, a, b);
@@ -233,8 +246,8 @@ class ReconnectingClientTest {
 
     @Test
     void aSendWhileDisconnectedFailsAtOnceWithWhyThereIsNoConnection() throws Exception {
-        InetSocketAddress dead = closedPort();
-        Recorder<String> events = new Recorder<>();
+        InetSocketAddress dead = refusingPort();
+        RecordingListener<String> events = new RecordingListener<>();
         ReconnectPolicy slow = ReconnectPolicy.builder().initialDelay(Duration.ofMinutes(1))
                 .maxDelay(Duration.ofMinutes(1)).build();
         ReconnectingClient<String> client = client(slow, events, dead);
@@ -253,10 +266,10 @@ class ReconnectingClientTest {
 
     @Test
     void closeDuringTheBackoffStopsAtOnce() throws Exception {
-        Recorder<String> events = new Recorder<>();
+        RecordingListener<String> events = new RecordingListener<>();
         ReconnectPolicy slow = ReconnectPolicy.builder().initialDelay(Duration.ofMinutes(1))
                 .maxDelay(Duration.ofMinutes(1)).build();
-        ReconnectingClient<String> client = client(slow, events, closedPort());
+        ReconnectingClient<String> client = client(slow, events, refusingPort());
         events.next(Attempt.class);
         assertEquals(Duration.ofMinutes(1), events.next(AttemptFailed.class).nextDelay());
 
@@ -265,6 +278,27 @@ class ReconnectingClientTest {
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertTrue(took.compareTo(Duration.ofSeconds(1)) < 0, "close took " + took);
         assertEquals(ConnectionState.CLOSED, client.state());
+        events.assertNoMore();
+    }
+
+    @Test
+    void theBackoffIsWaitedOnTheClientsTickerSoAFakeClockDrivesIt() throws Exception {
+        FakeTicker clock = new FakeTicker();
+        InetSocketAddress dead = refusingPort();
+        RecordingListener<String> events = new RecordingListener<>();
+        ReconnectPolicy minute = ReconnectPolicy.builder().initialDelay(Duration.ofMinutes(1))
+                .maxDelay(Duration.ofMinutes(1)).build();
+        closeLater(DefaultReconnectingClient.start(ConnectionManager.builder(MessageCodec.utf8()), minute, events,
+                List.of(dead), ReconnectPolicyTest.HIGHEST, clock));
+        assertEquals(new Attempt(1, dead), events.next(Attempt.class));
+        assertEquals(Duration.ofMinutes(1), events.next(AttemptFailed.class).nextDelay());
+
+        clock.advance(Duration.ofSeconds(59));
+        events.assertNothingWithin(Duration.ofMillis(200)); // a second of the minute is still to come
+        clock.advance(Duration.ofSeconds(1));
+        // On real time this attempt would be a minute away, far past the test's timeout.
+        assertEquals(new Attempt(2, dead), events.next(Attempt.class, WAIT));
+        assertEquals(Duration.ofMinutes(1), events.next(AttemptFailed.class).nextDelay());
         events.assertNoMore();
     }
 
@@ -278,7 +312,7 @@ class ReconnectingClientTest {
                         serverSide.add(reason);
                     }
                 }).build()).bind(Loopback.anyPort());
-        Recorder<String> events = new Recorder<>();
+        RecordingListener<String> events = new RecordingListener<>();
         ReconnectingClient<String> client = client(FAST, events, address);
         Connection<?> connection = events.await(Connected.class, WAIT).connection();
 
@@ -298,7 +332,7 @@ class ReconnectingClientTest {
         InetSocketAddress address = echoServer().bind(Loopback.anyPort());
         AtomicReference<ReconnectingClient<String>> self = new AtomicReference<>();
         CompletableFuture<Duration> closeTook = new CompletableFuture<>();
-        Recorder<String> events = new Recorder<>() {
+        RecordingListener<String> events = new RecordingListener<>() {
             @Override
             public void onMessage(Connection<String> connection, String message) {
                 super.onMessage(connection, message);
@@ -347,127 +381,5 @@ class ReconnectingClientTest {
         assertTrue(send.isCompletedExceptionally(), "the send did not fail at once");
         ExecutionException e = assertThrows(ExecutionException.class, send::get);
         return assertInstanceOf(ConnectionClosedException.class, e.getCause());
-    }
-
-    // ---- the recording listener ----
-
-    record Open(Connection<?> connection) implements Recorder.Event {
-    }
-
-    record Message(Connection<?> connection, Object message) implements Recorder.Event {
-    }
-
-    record StateChange(Connection<?> connection, ConnectionState from, ConnectionState to) implements Recorder.Event {
-    }
-
-    record Close(Connection<?> connection, CloseReason reason) implements Recorder.Event {
-    }
-
-    record Error(Connection<?> connection, Throwable error) implements Recorder.Event {
-    }
-
-    record Attempt(int attempt, InetSocketAddress endpoint) implements Recorder.Event {
-    }
-
-    record AttemptFailed(int attempt, InetSocketAddress endpoint, Throwable error, Duration nextDelay)
-            implements Recorder.Event {
-    }
-
-    record Connected(Connection<?> connection, int attempts) implements Recorder.Event {
-    }
-
-    record GaveUp(int attempts, Throwable lastError) implements Recorder.Event {
-    }
-
-    /**
-     * Queues every listener call; a test takes the next one with a deadline and asserts it. {@link #assertNoMore}
-     * fails if anything unexpected is left.
-     */
-    static class Recorder<M> implements ReconnectListener<M> {
-        sealed interface Event permits Open, Message, StateChange, Close, Error, Attempt, AttemptFailed, Connected,
-                GaveUp {
-            default Connection<?> connection() {
-                throw new AssertionError(this + " has no connection");
-            }
-        }
-
-        private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
-
-        @Override
-        public void onOpen(Connection<M> connection) {
-            events.add(new Open(connection));
-        }
-
-        @Override
-        public void onMessage(Connection<M> connection, M message) {
-            events.add(new Message(connection, message));
-        }
-
-        @Override
-        public void onStateChange(Connection<M> connection, ConnectionState from, ConnectionState to) {
-            events.add(new StateChange(connection, from, to));
-        }
-
-        @Override
-        public void onClose(Connection<M> connection, CloseReason reason) {
-            events.add(new Close(connection, reason));
-        }
-
-        @Override
-        public void onError(Connection<M> connection, Throwable error) {
-            events.add(new Error(connection, error));
-        }
-
-        @Override
-        public void onAttempt(int attempt, InetSocketAddress endpoint) {
-            events.add(new Attempt(attempt, endpoint));
-        }
-
-        @Override
-        public void onAttemptFailed(int attempt, InetSocketAddress endpoint, Throwable error, Duration nextDelay) {
-            events.add(new AttemptFailed(attempt, endpoint, error, nextDelay));
-        }
-
-        @Override
-        public void onConnected(Connection<M> connection, int attempts) {
-            events.add(new Connected(connection, attempts));
-        }
-
-        @Override
-        public void onGaveUp(int attempts, Throwable lastError) {
-            events.add(new GaveUp(attempts, lastError));
-        }
-
-        Event next(Duration timeout) throws InterruptedException {
-            Event event = events.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            assertNotNull(event, "no listener event within " + timeout);
-            return event;
-        }
-
-        <E extends Event> E next(Class<E> type) throws InterruptedException {
-            Event event = next(WAIT);
-            assertInstanceOf(type, event, "expected " + type.getSimpleName() + " but got " + event);
-            return type.cast(event);
-        }
-
-        /** Skips events until one of the type arrives (for tests that do not care about the ones before). */
-        <E extends Event> E await(Class<E> type, Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            List<Event> skipped = new ArrayList<>();
-            while (true) {
-                Event event = events.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                if (event == null) {
-                    return fail("no " + type.getSimpleName() + " within " + timeout + "; saw " + skipped);
-                }
-                if (type.isInstance(event)) {
-                    return type.cast(event);
-                }
-                skipped.add(event);
-            }
-        }
-
-        void assertNoMore() {
-            assertEquals(List.of(), new ArrayList<>(events), "unexpected listener events");
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.vigil;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,12 +14,16 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Queues every listener call; a test takes the next one with a deadline and asserts it. {@link #assertNoMore}
- * fails if anything unexpected is left.
+ * fails if anything unexpected is left. It is also a {@link ReconnectListener}, for reconnecting clients; a test
+ * may extend it to act inside a callback.
  */
-final class RecordingListener<M> implements ConnectionListener<M> {
+class RecordingListener<M> implements ReconnectListener<M> {
 
-    sealed interface Event permits Open, Message, StateChange, Close, Error {
-        Connection<?> connection();
+    sealed interface Event permits Open, Message, StateChange, Close, Error, Attempt, AttemptFailed, Connected, GaveUp {
+        /** {@return the connection the event is about} */
+        default Connection<?> connection() {
+            throw new AssertionError(this + " has no connection");
+        }
     }
 
     record Open(Connection<?> connection) implements Event {
@@ -34,6 +39,19 @@ final class RecordingListener<M> implements ConnectionListener<M> {
     }
 
     record Error(Connection<?> connection, Throwable error) implements Event {
+    }
+
+    record Attempt(int attempt, InetSocketAddress endpoint) implements Event {
+    }
+
+    record AttemptFailed(int attempt, InetSocketAddress endpoint, Throwable error, Duration nextDelay)
+            implements Event {
+    }
+
+    record Connected(Connection<?> connection, int attempts) implements Event {
+    }
+
+    record GaveUp(int attempts, Throwable lastError) implements Event {
     }
 
     private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
@@ -61,6 +79,26 @@ final class RecordingListener<M> implements ConnectionListener<M> {
     @Override
     public void onError(Connection<M> connection, Throwable error) {
         events.add(new Error(connection, error));
+    }
+
+    @Override
+    public void onAttempt(int attempt, InetSocketAddress endpoint) {
+        events.add(new Attempt(attempt, endpoint));
+    }
+
+    @Override
+    public void onAttemptFailed(int attempt, InetSocketAddress endpoint, Throwable error, Duration nextDelay) {
+        events.add(new AttemptFailed(attempt, endpoint, error, nextDelay));
+    }
+
+    @Override
+    public void onConnected(Connection<M> connection, int attempts) {
+        events.add(new Connected(connection, attempts));
+    }
+
+    @Override
+    public void onGaveUp(int attempts, Throwable lastError) {
+        events.add(new GaveUp(attempts, lastError));
     }
 
     Event next(Duration timeout) throws InterruptedException {

@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -59,12 +60,15 @@ final class DefaultConnectionManager<M> implements ConnectionManager<M>, SocketC
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private final CompletableFuture<Boolean> shutdownDone = new CompletableFuture<>();
     private final AtomicBoolean intervalWarned = new AtomicBoolean();
+    /** The timer's ledger of this JVM's stalls, as every connection core reads it. */
+    private final StallLedger stalls;
 
     DefaultConnectionManager(Settings<M> settings, Ticker ticker) {
         this.settings = settings;
         this.ticker = ticker;
         this.timer = new HeartbeatTimer(ticker, "vigil-" + managerId + "-heartbeat");
         this.metrics = GuardedMetrics.of(settings.metrics());
+        this.stalls = new StallLedger(timer.localPauses());
         HeartbeatPolicy policy = settings.heartbeat();
         long interval = policy.interval().toMillis();
         long timeout = switch (policy) {
@@ -171,7 +175,8 @@ final class DefaultConnectionManager<M> implements ConnectionManager<M>, SocketC
             socket = ssl;
         }
         long id = CONNECTION_IDS.incrementAndGet();
-        LivenessJudge judge = new LivenessJudge(settings.heartbeat(), this::warnIntervalRaised);
+        LivenessJudge judge = new LivenessJudge(settings.heartbeat(), () -> ThreadLocalRandom.current().nextDouble(),
+                this::warnIntervalRaised);
         SocketConnection<M> connection = new SocketConnection<>(settings, settings.listener(), judge, metrics,
                 ticker::nanoTime, id, client, hello, this, socket, raw);
         connection.attach(attachment);
@@ -185,8 +190,7 @@ final class DefaultConnectionManager<M> implements ConnectionManager<M>, SocketC
 
     @Override
     public SocketConnection.Slot timerSlot(ConnectionCore<M> connection) {
-        HeartbeatTimer.Entry entry = new HeartbeatTimer.Entry(
-                (now, pauseEnd) -> connection.onTimer(now, TimerPauses.endingAt(pauseEnd)));
+        HeartbeatTimer.Entry entry = new HeartbeatTimer.Entry((now, pauses) -> connection.onTimer(now, stalls));
         return deadline -> timer.schedule(entry, deadline);
     }
 

@@ -31,7 +31,7 @@ import java.util.random.RandomGenerator;
  * The client behind {@link ReconnectingClient#start}: one virtual thread runs rounds of attempts, adopts each
  * connection that opens, waits for it to end, and starts the next round, until {@link #close()} or the policy's
  * last attempt. Every state change goes through one lock and one condition, so {@code close()} wakes a waiting
- * loop at once.
+ * loop at once. The backoff is measured on an injected {@link Ticker}, so a test drives it on a fake clock.
  *
  * @param <M> the type of messages
  */
@@ -47,6 +47,7 @@ public final class DefaultReconnectingClient<M> implements ReconnectingClient<M>
     private final List<InetSocketAddress> endpoints;
     /** Used by the loop thread only. */
     private final RandomGenerator random;
+    private final Ticker ticker;
     private final ConnectionManager<M> manager;
     private final Thread loop;
 
@@ -66,11 +67,12 @@ public final class DefaultReconnectingClient<M> implements ReconnectingClient<M>
 
     private DefaultReconnectingClient(ConnectionManager.Builder<M> builder, ReconnectPolicy policy,
                                       ReconnectListener<M> listener, List<InetSocketAddress> endpoints,
-                                      RandomGenerator random) {
+                                      RandomGenerator random, Ticker ticker) {
         this.policy = policy;
         this.listener = listener;
         this.endpoints = endpoints;
         this.random = random;
+        this.ticker = ticker;
         this.down = CloseReason.local(CloseReason.Kind.IO_ERROR,
                 "not connected yet: the first attempt, to " + endpoints.getFirst() + ", is under way");
         this.manager = builder.listener(new Forwarder()).build();
@@ -94,11 +96,32 @@ public final class DefaultReconnectingClient<M> implements ReconnectingClient<M>
     public static <M> DefaultReconnectingClient<M> start(ConnectionManager.Builder<M> builder,
                                                          ReconnectPolicy policy, ReconnectListener<M> listener,
                                                          List<InetSocketAddress> endpoints, RandomGenerator random) {
+        return start(builder, policy, listener, endpoints, random, Ticker.SYSTEM);
+    }
+
+    /**
+     * Starts a client whose backoff is measured on {@code ticker}; see {@link ReconnectingClient#start}.
+     *
+     * @param builder   the settings of every connection; its listener is replaced
+     * @param policy    the backoff
+     * @param listener  the user's listener
+     * @param endpoints the servers, at least one
+     * @param random    where the backoff's jitter comes from; used on the client's own thread only
+     * @param ticker    the clock the backoff is measured on, and waited on
+     * @param <M>       the type of messages
+     * @return the client, connecting
+     * @throws IllegalArgumentException naming every argument that is missing or wrong
+     */
+    public static <M> DefaultReconnectingClient<M> start(ConnectionManager.Builder<M> builder,
+                                                         ReconnectPolicy policy, ReconnectListener<M> listener,
+                                                         List<InetSocketAddress> endpoints, RandomGenerator random,
+                                                         Ticker ticker) {
         Validation v = new Validation("ReconnectingClient");
         v.notNull("builder", builder);
         v.notNull("policy", policy);
         v.notNull("listener", listener);
         v.notNull("random", random);
+        v.notNull("ticker", ticker);
         if (v.notNull("endpoints", endpoints)) {
             boolean noNulls = endpoints.stream().noneMatch(Objects::isNull);
             v.check(noNulls, "endpoints", endpoints, "no null element");
@@ -106,7 +129,7 @@ public final class DefaultReconnectingClient<M> implements ReconnectingClient<M>
         }
         v.throwIfAny();
         DefaultReconnectingClient<M> client =
-                new DefaultReconnectingClient<>(builder, policy, listener, List.copyOf(endpoints), random);
+                new DefaultReconnectingClient<>(builder, policy, listener, List.copyOf(endpoints), random, ticker);
         client.loop.start();
         return client;
     }
@@ -210,12 +233,13 @@ public final class DefaultReconnectingClient<M> implements ReconnectingClient<M>
     private @Nullable GaveUp reconnectUntilClosed() {
         int cursor = 0;
         Duration delay = Duration.ZERO;
+        long delayFrom = ticker.nanoTime();
         while (true) {
             Connection<M> connection = null;
             int attempt = 0;
             while (connection == null) {
                 attempt++;
-                if (!pause(delay)) {
+                if (!pause(delayFrom + delay.toNanos())) {
                     return null;
                 }
                 InetSocketAddress endpoint = endpoints.get(cursor);
@@ -241,6 +265,7 @@ public final class DefaultReconnectingClient<M> implements ReconnectingClient<M>
                     }
                     setDown(notConnected("attempt " + attempt + " to " + endpoint + " failed", e));
                     delay = policy.delayBefore(attempt + 1, random);
+                    delayFrom = ticker.nanoTime(); // from the failure: time spent in the listener is part of it
                     Duration nextDelay = delay;
                     log.info("{}: attempt {} to {} failed ({}); next attempt, to {}, in {}", name, attempt, endpoint,
                             e.toString(), endpoints.get(cursor), Durations.format(nextDelay.toNanos()));
@@ -259,18 +284,19 @@ public final class DefaultReconnectingClient<M> implements ReconnectingClient<M>
                 return null;
             }
             delay = policy.delayBefore(1, random);
+            delayFrom = ticker.nanoTime();
             log.info("{}: conn-{} to {} ended ({}); reconnecting in {}", name, connection.id(),
                     connection.remoteAddress(), connection.closeReason(), Durations.format(delay.toNanos()));
         }
     }
 
-    /** Waits out the backoff; returns {@code false} if the client is closing. */
-    private boolean pause(Duration delay) {
-        long left = delay.toNanos();
+    /** Waits until {@code deadline} on the ticker; returns {@code false} if the client is closing. */
+    private boolean pause(long deadline) {
         lock.lock();
         try {
-            while (!closing && left > 0) {
-                left = changed.awaitNanos(left);
+            long left;
+            while (!closing && (left = deadline - ticker.nanoTime()) > 0) {
+                ticker.awaitNanos(changed, left);
             }
             return !closing;
         } catch (InterruptedException e) {

@@ -23,8 +23,31 @@ abstract class Detector {
     /** The silence at which the peer is dead. */
     abstract long deadAfter();
 
-    /** Describes the verdict on a silence, for the close reason and logs. */
-    abstract String explain(long silenceNanos);
+    /**
+     * The longest silence this policy ever tolerates, whatever it learns or is told: the fixed timeout, the
+     * phi-accrual maximum timeout, {@link #NEVER} for none. What a peer announces never moves a verdict past it.
+     */
+    abstract long bound();
+
+    /** The random spread of the PING interval, a fraction of it (see {@link HeartbeatPolicy#jitter()}). */
+    double jitter() {
+        return 0;
+    }
+
+    /**
+     * Describes the verdict on a silence, for the close reason and logs.
+     *
+     * @param judgedNanos  the silence counted against the peer (our own stalls taken out)
+     * @param stalledNanos the part of the real silence that fell in this JVM's measured stalls
+     */
+    abstract String explain(long judgedNanos, long stalledNanos);
+
+    /** {@return "silent for 2.4s", or with a stall "silent for 2.4s, 350ms of it in this JVM's own stalls"} */
+    static String silence(long judgedNanos, long stalledNanos) {
+        String real = "silent for " + Durations.format(judgedNanos + stalledNanos);
+        return stalledNanos <= 0 ? real
+                : real + ", " + Durations.format(stalledNanos) + " of it in this JVM's own measured stalls";
+    }
 
     /** Whether {@link #record} matters, so the reader can skip the bookkeeping otherwise. */
     boolean adaptive() {
@@ -39,7 +62,23 @@ abstract class Detector {
         };
     }
 
-    /** A detector that raises the PING interval to at least {@code minNanos} and keeps everything else. */
+    /**
+     * The latest silence at which a PING still leaves room for an answer within {@link #bound()}: halfway from the
+     * PING interval to the bound (for a fixed policy, its suspect point). A peer's announced minimum PING interval
+     * beyond it is refused.
+     */
+    long latestPingAfter() {
+        long ping = pingAfter();
+        long bound = bound();
+        return ping == NEVER || bound == NEVER ? NEVER : ping + (bound - ping) / 2;
+    }
+
+    /**
+     * A detector that PINGs after at least {@code minNanos} of silence and keeps every verdict within {@link #bound()}:
+     * the suspect point moves to at least halfway from the new interval to the death point, and an adaptive death
+     * point keeps the time it allowed for an answer as far as the bound lets it. The caller has checked
+     * {@code minNanos} against {@link #latestPingAfter()}.
+     */
     Detector withPingAfterAtLeast(long minNanos) {
         if (pingAfter() >= minNanos) {
             return this;
@@ -58,19 +97,29 @@ abstract class Detector {
 
             @Override
             long suspectAfter() {
-                return Math.max(base.suspectAfter(), minNanos + (base.deadAfter() - base.pingAfter()) / 2);
+                long dead = deadAfter();
+                return Math.min(dead, Math.max(base.suspectAfter(), minNanos + (dead - minNanos) / 2));
             }
 
             @Override
             long deadAfter() {
-                // Keep the time allowed for an answer: a raised interval must not make the peer look late.
-                long answer = base.deadAfter() == NEVER ? NEVER : base.deadAfter() - base.pingAfter();
-                return answer == NEVER ? NEVER : Math.max(base.deadAfter(), minNanos + answer);
+                long answer = base.deadAfter() - base.pingAfter();
+                return Math.min(base.bound(), Math.max(base.deadAfter(), minNanos + answer));
             }
 
             @Override
-            String explain(long silenceNanos) {
-                return base.explain(silenceNanos);
+            long bound() {
+                return base.bound();
+            }
+
+            @Override
+            double jitter() {
+                return base.jitter();
+            }
+
+            @Override
+            String explain(long judgedNanos, long stalledNanos) {
+                return base.explain(judgedNanos, stalledNanos);
             }
 
             @Override
@@ -97,7 +146,12 @@ abstract class Detector {
         }
 
         @Override
-        String explain(long silenceNanos) {
+        long bound() {
+            return NEVER;
+        }
+
+        @Override
+        String explain(long judgedNanos, long stalledNanos) {
             return "no heartbeat policy";
         }
     };
@@ -106,11 +160,23 @@ abstract class Detector {
         private final long interval;
         private final long suspect;
         private final long timeout;
+        private final double jitter;
 
         Fixed(HeartbeatPolicy.Fixed policy) {
             this.interval = policy.interval().toNanos();
             this.suspect = policy.suspectAfter().toNanos();
             this.timeout = policy.timeout().toNanos();
+            this.jitter = policy.jitter();
+        }
+
+        @Override
+        long bound() {
+            return timeout;
+        }
+
+        @Override
+        double jitter() {
+            return jitter;
         }
 
         @Override
@@ -129,8 +195,8 @@ abstract class Detector {
         }
 
         @Override
-        String explain(long silenceNanos) {
-            return "silent for " + Durations.format(silenceNanos) + " (timeout " + Durations.format(timeout) + ")";
+        String explain(long judgedNanos, long stalledNanos) {
+            return silence(judgedNanos, stalledNanos) + " (timeout " + Durations.format(timeout) + ")";
         }
     }
 }

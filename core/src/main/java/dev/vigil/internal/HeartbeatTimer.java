@@ -14,9 +14,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * cancelling and re-adding. I/O never touches the timer; it only records timestamps that the task reads when its
  * deadline comes (as Netty's {@code IdleStateHandler} does).
  *
- * <p>It also guards against this JVM's own stalls: when it runs a deadline far later than it was due (a long GC
- * pause, a suspended VM, an overloaded machine), it records the end of that pause, and tasks measure silence from no
- * earlier than that moment, so no peer is declared dead for silence that fell inside our own pause.
+ * <p>It also measures this JVM's own stalls, since it is the one thread that knows when it should have run: a
+ * wake-up more than {@link #STALL_THRESHOLD} past the deadline it was due for (and past the end of its previous
+ * pass, so time spent running tasks is not a stall) is recorded in the {@link LocalPauses} ledger as a stall from
+ * that moment to the wake-up. Tasks subtract what the ledger holds for their silence: a stall is forgiven once, for
+ * exactly as long as it was measured, so repeated late wake-ups delay a verdict by their sum and never restart it.
  *
  * <p>{@link #runDue} is the whole decision and takes the time as an argument, so tests drive it on a fake clock
  * without the thread.
@@ -24,8 +26,14 @@ import java.util.concurrent.locks.ReentrantLock;
 final class HeartbeatTimer {
     private static final Logger log = LoggerFactory.getLogger(HeartbeatTimer.class);
 
-    /** Lateness beyond which a wake-up counts as a pause of this JVM rather than scheduling noise. */
-    static final long PAUSE_THRESHOLD = TimeUnit.MILLISECONDS.toNanos(100);
+    /**
+     * Lateness beyond which a wake-up counts as a stall of this JVM rather than scheduling noise; the whole lateness
+     * is then recorded, not just the part above the threshold.
+     */
+    static final long STALL_THRESHOLD = TimeUnit.MILLISECONDS.toNanos(20);
+
+    /** How often at most the timer logs a stall at WARN; the stalls in between are summed into the next line. */
+    static final long WARN_EVERY = TimeUnit.SECONDS.toNanos(10);
 
     /** Returned by a task that needs no further call until it is scheduled again. */
     static final long STOP = Long.MAX_VALUE;
@@ -33,11 +41,11 @@ final class HeartbeatTimer {
     /** Work done when a deadline comes; must not block. */
     interface Task {
         /**
-         * @param now      the current time
-         * @param pauseEnd the end of the last pause of this JVM (silence before it does not count)
+         * @param now    the current time
+         * @param pauses this JVM's measured stalls: the part of a silence they cover is not the peer's
          * @return the next deadline, or {@link #STOP}
          */
-        long onTimer(long now, long pauseEnd);
+        long onTimer(long now, LocalPauses pauses);
     }
 
     /** A task's place in the heap. One per task; moved, never re-allocated. */
@@ -58,8 +66,12 @@ final class HeartbeatTimer {
     private Entry[] heap = new Entry[64];
     private int size;
     private Entry[] due = new Entry[16];
-    private volatile long pauseEnd = Long.MIN_VALUE;
-    private long pauses;
+    private final LocalPauses pauses = new LocalPauses();
+    /** When the last pass over due tasks ended: lateness is counted from no earlier than this. */
+    private long passEnded = Long.MIN_VALUE;
+    private long lastWarn = Long.MIN_VALUE;
+    private int unwarnedStalls;
+    private long unwarnedNanos;
     private Thread thread;
     private boolean stopped;
 
@@ -68,23 +80,9 @@ final class HeartbeatTimer {
         this.threadName = threadName;
     }
 
-    long now() {
-        return ticker.nanoTime();
-    }
-
-    /** The end of the last detected pause of this JVM, or {@link Long#MIN_VALUE}. */
-    long pauseEnd() {
-        return pauseEnd;
-    }
-
-    /** How many pauses were detected. */
-    long pauses() {
-        lock.lock();
-        try {
-            return pauses;
-        } finally {
-            lock.unlock();
-        }
+    /** {@return the ledger of this JVM's stalls as this timer measured them} */
+    LocalPauses localPauses() {
+        return pauses;
     }
 
     /** Starts the thread, once. */
@@ -162,15 +160,14 @@ final class HeartbeatTimer {
      */
     long runDue(long now) {
         int n = 0;
+        long stall = 0;
         lock.lock();
         try {
             if (size > 0 && heap[0].deadline <= now) {
-                long lateness = now - heap[0].deadline;
-                if (lateness > PAUSE_THRESHOLD) {
-                    pauseEnd = now;
-                    pauses++;
-                    log.warn("heartbeat timer ran {} late: this JVM or machine paused; silence during the pause "
-                            + "is not counted against any peer", Durations.format(lateness));
+                long dueSince = Math.max(heap[0].deadline, passEnded);
+                if (now - dueSince > STALL_THRESHOLD) {
+                    stall = now - dueSince;
+                    pauses.record(dueSince, now);
                 }
             }
             while (size > 0 && heap[0].deadline <= now) {
@@ -185,13 +182,15 @@ final class HeartbeatTimer {
         } finally {
             lock.unlock();
         }
-        long pause = pauseEnd;
+        if (stall > 0) {
+            warnStall(now, stall);
+        }
         for (int i = 0; i < n; i++) {
             Entry e = due[i];
             due[i] = null;
             long next;
             try {
-                next = e.task.onTimer(now, pause);
+                next = e.task.onTimer(now, pauses);
             } catch (RuntimeException | Error t) {
                 // A failing task must not stop every other connection's heartbeat.
                 log.error("heartbeat task {} failed; it is called again in one second", e.task, t);
@@ -214,10 +213,30 @@ final class HeartbeatTimer {
         }
         lock.lock();
         try {
+            passEnded = Math.max(now, ticker.nanoTime());
             return size > 0 ? heap[0].deadline : STOP;
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Logs a stall, at most once per {@link #WARN_EVERY}, with the count and sum of the ones not logged (timer
+     * thread only, outside the lock).
+     */
+    private void warnStall(long now, long stall) {
+        if (lastWarn != Long.MIN_VALUE && now - lastWarn < WARN_EVERY) {
+            unwarnedStalls++;
+            unwarnedNanos += stall;
+            return;
+        }
+        String more = unwarnedStalls == 0 ? "" : " (" + unwarnedStalls + " more, " + Durations.format(unwarnedNanos)
+                + " in all, since the last such line)";
+        log.warn("heartbeat timer ran {} late: this JVM or machine stalled; that stall is not counted against any "
+                + "peer's silence{}", Durations.format(stall), more);
+        lastWarn = now;
+        unwarnedStalls = 0;
+        unwarnedNanos = 0;
     }
 
     private void loop() {

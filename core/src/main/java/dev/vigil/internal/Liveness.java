@@ -1,29 +1,82 @@
 package dev.vigil.internal;
 
+import dev.vigil.HeartbeatTimeoutException;
+import org.jetbrains.annotations.Nullable;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.DoubleSupplier;
 
 /**
- * The heartbeat decision for one connection, as a pure function of time: given when the current silence began, it
- * says whether to send a PING, mark the peer suspect, or declare it dead, and when to ask again. It reads no clock and
- * does no I/O, so it is tested on a fake clock.
+ * The heartbeat decision for one connection, as a pure function of time: given when the current silence began and
+ * this JVM's measured stalls, it says whether to send a PING, mark the peer suspect, or declare it dead, and when to
+ * ask again. It reads no clock and does no I/O, so it is tested on a fake clock.
+ *
+ * <p><b>Our own stalls.</b> Only silence outside this JVM's measured stalls ({@link LocalPauses}) counts towards
+ * suspect and dead, so a dead peer is declared dead once {@code timeout + stall} has passed, where {@code stall} is
+ * what was measured inside its silence: forgiven once, for exactly as long as it was measured. A PING goes out on the
+ * real silence, so that its answer can clear the peer as early as possible.
+ *
+ * <p><b>Jitter.</b> Each silence draws its PING interval between {@code interval * (1 - jitter)} and
+ * {@code interval}, never below the peer's announced minimum, from an injected source (tests make it
+ * deterministic).
  *
  * <p>The detector may be fed gaps by the reader thread while the timer thread evaluates, so it sits behind a lock;
- * the rest is the timer thread's alone.
+ * the rest is the evaluating thread's alone.
  */
 final class Liveness {
-    static final int PING = 1;
-    static final int SUSPECT = 2;
-    static final int DEAD = 4;
+
+    /** What a silence calls for. */
+    enum Action {
+        /** Nothing yet. */
+        NONE,
+        /** Send a PING. */
+        PING,
+        /** Mark the peer suspect. */
+        SUSPECT,
+        /** Declare the peer dead and close. */
+        DEAD
+    }
+
+    /**
+     * One decision.
+     *
+     * @param action  what to do now; when a PING and the suspect point are both due, the PING comes first and
+     *                {@code next} is {@code now}
+     * @param next    when to evaluate again, {@link HeartbeatTimer#STOP} for never (after {@link Action#DEAD})
+     * @param silence the real silence, {@code now - since}
+     * @param stalled how much of that silence this JVM measurably stalled; not counted against the peer
+     */
+    record Verdict(Action action, long next, long silence, long stalled) {
+        /** {@return the silence counted against the peer} */
+        long judged() {
+            return silence - stalled;
+        }
+    }
 
     private final ReentrantLock lock = new ReentrantLock();
+    private final DoubleSupplier random;
     private Detector detector;
+    private long peerMinimum;
     private boolean pinged;
     private long lastPing;
     private long pings;
-    private long next = HeartbeatTimer.STOP;
+    private long drawnFor = Long.MIN_VALUE;
+    private long drawnPingAfter = Detector.NEVER;
 
+    /** A liveness whose jitter is drawn from {@link ThreadLocalRandom}. */
     Liveness(Detector detector) {
+        this(detector, () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    /**
+     * @param detector the verdicts on a silence
+     * @param random   uniform draws from {@code [0, 1)} for the jitter; called on the evaluating thread
+     */
+    Liveness(Detector detector, DoubleSupplier random) {
         this.detector = detector;
+        this.random = random;
     }
 
     /** Whether the detector learns from gaps; when not, the reader skips {@link #record}. */
@@ -31,8 +84,14 @@ final class Liveness {
         return detector.adaptive();
     }
 
+    /** The PING interval before jitter, {@link Detector#NEVER} for none. */
     long pingAfter() {
-        return detector.pingAfter();
+        lock.lock();
+        try {
+            return detector.pingAfter();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Records a gap between two signs of life (reader thread). */
@@ -45,11 +104,33 @@ final class Liveness {
         }
     }
 
-    /** Raises the PING interval to the peer's minimum, keeping the time allowed for an answer. */
-    void raisePingInterval(long minNanos) {
+    /**
+     * Applies the minimum PING interval a peer announced in its HELLO. It may slow our PINGs, never lengthen our
+     * timeout: a minimum that leaves no room to PING within our own timeout (beyond halfway from our interval to it,
+     * see {@link Detector#latestPingAfter()}) is refused.
+     *
+     * @param minNanos the peer's minimum, 0 for none
+     * @return {@code null} when applied (or nothing to do), otherwise the message to refuse the peer with
+     */
+    @Nullable String applyPeerMinimum(long minNanos) {
         lock.lock();
         try {
+            long own = detector.pingAfter();
+            if (own == Detector.NEVER || minNanos <= own) {
+                peerMinimum = Math.max(peerMinimum, Math.min(minNanos, own));
+                return null;
+            }
+            long latest = detector.latestPingAfter();
+            if (minNanos > latest) {
+                return "peer accepts a PING at most every " + Durations.format(minNanos)
+                        + ", which leaves no room to PING within our heartbeat timeout of "
+                        + Durations.format(detector.bound()) + " (a PING must be allowed after "
+                        + Durations.format(latest) + " of silence)";
+            }
+            peerMinimum = minNanos;
             detector = detector.withPingAfterAtLeast(minNanos);
+            drawnFor = Long.MIN_VALUE;
+            return null;
         } finally {
             lock.unlock();
         }
@@ -63,77 +144,104 @@ final class Liveness {
     /**
      * Decides what the silence that began at {@code since} calls for at {@code now}.
      *
-     * <p>A pause of our own postpones judgement, not evidence: suspect and dead count silence only from the end of
-     * the pause (the peer gets a fresh timeout), while a PING goes out as soon as the peer has really been silent for
-     * the interval, so that the answer can clear it early.
-     *
      * @param now       the current time
      * @param since     when the silence began (the reader's last wait for bytes)
-     * @param pauseEnd  when our last detected pause ended
+     * @param pauses    this JVM's measured stalls; the part of the silence they cover is not the peer's
      * @param suspected whether the peer is suspect already
-     * @return {@link #PING}, {@link #SUSPECT} and {@link #DEAD} or'ed together; {@link #next()} then tells when to
-     *         ask again
+     * @return the verdict, with when to ask again
      */
-    int evaluate(long now, long since, long pauseEnd, boolean suspected) {
-        long judgedSince = Math.max(since, pauseEnd);
+    Verdict evaluate(long now, long since, LocalPauses pauses, boolean suspected) {
         long pingAfter;
         long suspectAfter;
         long deadAfter;
+        double jitter;
         lock.lock();
         try {
             pingAfter = detector.pingAfter();
             suspectAfter = detector.suspectAfter();
             deadAfter = detector.deadAfter();
+            jitter = detector.jitter();
         } finally {
             lock.unlock();
         }
         long silence = now - since;
-        long judged = now - judgedSince;
+        long stalled = pauses.stalledWithin(since, now);
+        long judged = silence - stalled;
         if (deadAfter != Detector.NEVER && judged >= deadAfter) {
-            next = HeartbeatTimer.STOP;
-            return DEAD;
+            return new Verdict(Action.DEAD, HeartbeatTimer.STOP, silence, stalled);
         }
-        int actions = 0;
-        if (!suspected && suspectAfter != Detector.NEVER && judged >= suspectAfter) {
-            actions |= SUSPECT;
-            suspected = true;
+        long earliestPing = earliestPing(pingAfter, jitter);
+        if (since != drawnFor) {
+            drawnFor = since;
+            drawnPingAfter = pingAfter == Detector.NEVER ? Detector.NEVER
+                    : Math.max(earliestPing, pingAfter - (long) (pingAfter * jitter * random.getAsDouble()));
         }
+        // Judgement runs on the silence less our stalls; those deadlines move by whatever stall is measured later.
+        long judgedSince = since + stalled;
+        long suspectAt = suspected ? HeartbeatTimer.STOP : plus(judgedSince, suspectAfter);
         boolean pingedInSilence = pinged && lastPing - since >= 0;
-        if (pingAfter != Detector.NEVER && silence >= pingAfter && !pingedInSilence) {
-            actions |= PING;
+        if (drawnPingAfter != Detector.NEVER && silence >= drawnPingAfter && !pingedInSilence) {
             pinged = true;
             lastPing = now;
             pings++;
-            pingedInSilence = true;
+            long next = suspectAt != HeartbeatTimer.STOP && suspectAt - now <= 0 ? now
+                    : Math.min(Math.min(plus(judgedSince, deadAfter), suspectAt), plus(now, earliestPing));
+            return new Verdict(Action.PING, next, silence, stalled);
         }
-        long n = plus(judgedSince, deadAfter);
-        if (!suspected) {
-            n = Math.min(n, plus(judgedSince, suspectAfter));
+        if (suspectAt != HeartbeatTimer.STOP && suspectAt - now <= 0) {
+            return new Verdict(Action.SUSPECT, next(now, since, judgedSince, deadAfter, HeartbeatTimer.STOP,
+                    pingedInSilence, earliestPing), silence, stalled);
         }
+        return new Verdict(Action.NONE, next(now, since, judgedSince, deadAfter, suspectAt, pingedInSilence,
+                earliestPing), silence, stalled);
+    }
+
+    private long next(long now, long since, long judgedSince, long deadAfter, long suspectAt,
+                      boolean pingedInSilence, long earliestPing) {
+        long n = Math.min(plus(judgedSince, deadAfter), suspectAt);
         if (!pingedInSilence) {
-            n = Math.min(n, plus(since, pingAfter));
+            n = Math.min(n, plus(since, drawnPingAfter));
         } else {
-            // The answer will start a new silence that the timer does not hear of: look again an interval after the
-            // PING, or the next PING would wait for the suspect point.
-            n = Math.min(n, plus(lastPing, pingAfter));
+            // The answer starts a new silence that the timer does not hear of: look again as early as its PING could
+            // be due, or the next PING would wait for the suspect point. No answer has come yet, so that is from now
+            // on; counting from the PING instead would, once past, make the timer spin until the verdict.
+            n = Math.min(n, plus(Math.max(lastPing, now), earliestPing));
         }
-        next = n;
-        return actions;
+        return n;
     }
 
-    /** When to evaluate again, as of the last {@link #evaluate}; {@link HeartbeatTimer#STOP} for never. */
-    long next() {
-        return next;
+    /** The shortest PING interval a draw can give. */
+    private long earliestPing(long pingAfter, double jitter) {
+        if (pingAfter == Detector.NEVER) {
+            return Detector.NEVER;
+        }
+        return Math.max(peerMinimum, pingAfter - (long) (pingAfter * jitter));
     }
 
-    /** Explains a silence for a close reason. */
-    String explain(long silenceNanos) {
+    /**
+     * Explains a verdict for a close reason: the real silence, the part of it that fell in our own stalls, and the
+     * verdict on the rest: {@code silent for 2.4s, 350ms of it in this JVM's own measured stalls (timeout 2.0s)}.
+     */
+    String explain(Verdict verdict) {
         lock.lock();
         try {
-            return detector.explain(silenceNanos);
+            return detector.explain(verdict.judged(), verdict.stalled());
         } finally {
             lock.unlock();
         }
+    }
+
+    /** {@return the exception a heartbeat-timeout close carries as its cause, with the numbers of the verdict} */
+    HeartbeatTimeoutException timeout(Verdict verdict, String message) {
+        long dead;
+        lock.lock();
+        try {
+            dead = detector.deadAfter();
+        } finally {
+            lock.unlock();
+        }
+        return new HeartbeatTimeoutException(message, Duration.ofNanos(verdict.silence()), Duration.ofNanos(dead),
+                Duration.ofNanos(verdict.stalled()));
     }
 
     private static long plus(long at, long after) {

@@ -7,6 +7,8 @@ import dev.vigil.internal.conn.Pauses;
 import dev.vigil.internal.conn.Verdict;
 import org.jetbrains.annotations.Nullable;
 
+import java.util.function.DoubleSupplier;
+
 /**
  * A connection's {@link HeartbeatJudge} over the heartbeat machinery of this package: {@link Liveness} with the
  * policy's {@link Detector}, and an {@link RttEstimator}.
@@ -27,10 +29,11 @@ public final class LivenessJudge implements HeartbeatJudge {
 
     /**
      * @param policy         the heartbeat policy
+     * @param random         uniform draws from {@code [0, 1)} for the PING interval's jitter
      * @param intervalRaised told when a peer's minimum raises this side's PING interval
      */
-    public LivenessJudge(HeartbeatPolicy policy, IntervalRaised intervalRaised) {
-        this.liveness = new Liveness(Detector.of(policy));
+    public LivenessJudge(HeartbeatPolicy policy, DoubleSupplier random, IntervalRaised intervalRaised) {
+        this.liveness = new Liveness(Detector.of(policy), random);
         this.intervalRaised = intervalRaised;
     }
 
@@ -52,25 +55,35 @@ public final class LivenessJudge implements HeartbeatJudge {
     @Override
     public @Nullable String peerMinPingInterval(long minNanos) {
         long own = liveness.pingAfter();
-        if (own != Detector.NEVER && own < minNanos) {
+        String refusal = liveness.applyPeerMinimum(minNanos);
+        if (refusal == null && own != Detector.NEVER && own < minNanos) {
             intervalRaised.raised(own, minNanos);
-            liveness.raisePingInterval(minNanos);
         }
-        return null;
+        return refusal;
     }
 
     @Override
     public Verdict judge(long now, long quietSince, boolean suspected, Pauses pauses) {
-        long stalled = Math.max(0, pauses.stalledWithin(quietSince, now));
-        long judgedSince = quietSince + stalled;
-        int actions = liveness.evaluate(now, quietSince, stalled > 0 ? judgedSince : Long.MIN_VALUE, suspected);
-        return new Verdict((actions & Liveness.PING) != 0, (actions & Liveness.SUSPECT) != 0,
-                (actions & Liveness.DEAD) != 0, liveness.next(), now - judgedSince, stalled);
+        Liveness.Verdict v = liveness.evaluate(now, quietSince, StallLedger.ledgerOf(pauses, quietSince, now),
+                suspected);
+        return new Verdict(v.action() == Liveness.Action.PING, v.action() == Liveness.Action.SUSPECT,
+                v.action() == Liveness.Action.DEAD, v.next(), v.silence(), v.stalled());
     }
 
     @Override
-    public String explain(long silenceNanos) {
-        return liveness.explain(silenceNanos);
+    public String explain(Verdict verdict) {
+        return liveness.explain(back(verdict));
+    }
+
+    @Override
+    public Throwable timeoutCause(Verdict verdict, String message) {
+        return liveness.timeout(back(verdict), message);
+    }
+
+    private static Liveness.Verdict back(Verdict v) {
+        Liveness.Action action = v.dead() ? Liveness.Action.DEAD : v.suspect() ? Liveness.Action.SUSPECT
+                : v.ping() ? Liveness.Action.PING : Liveness.Action.NONE;
+        return new Liveness.Verdict(action, v.next(), v.silence(), v.stalled());
     }
 
     @Override

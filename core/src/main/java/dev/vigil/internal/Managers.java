@@ -5,6 +5,8 @@ import dev.vigil.HeartbeatPolicy;
 import dev.vigil.MetricsObserver;
 import dev.vigil.internal.conn.HeartbeatJudge;
 
+import java.util.function.DoubleSupplier;
+
 /**
  * How the API and {@code vigil-testing} reach the machinery: {@link ConnectionManager.Builder#build()} creates a
  * manager here, and {@code EmbeddedConnection} takes a built manager's settings, HELLO and heartbeat judges.
@@ -33,9 +35,9 @@ public final class Managers {
         return GuardedMetrics.of(settings.metrics());
     }
 
-    /** A fresh heartbeat judge for one connection under {@code policy}. */
-    public static HeartbeatJudge judge(HeartbeatPolicy policy) {
-        return new LivenessJudge(policy, LivenessJudge.IntervalRaised.IGNORE);
+    /** A fresh heartbeat judge for one connection under {@code policy}, its jitter drawn from {@code random}. */
+    public static HeartbeatJudge judge(HeartbeatPolicy policy, DoubleSupplier random) {
+        return new LivenessJudge(policy, random, LivenessJudge.IntervalRaised.IGNORE);
     }
 
     private static <M> DefaultConnectionManager<M> asDefault(ConnectionManager<M> manager) {

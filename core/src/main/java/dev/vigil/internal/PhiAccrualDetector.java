@@ -2,6 +2,7 @@ package dev.vigil.internal;
 
 import dev.vigil.HeartbeatPolicy;
 
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -27,6 +28,7 @@ final class PhiAccrualDetector extends Detector {
     private final double acceptablePause;
     private final long minTimeout;
     private final long maxTimeout;
+    private final double jitter;
 
     private int[] gapsMicros = new int[8];
     private int count;
@@ -46,6 +48,17 @@ final class PhiAccrualDetector extends Detector {
         this.acceptablePause = policy.acceptablePause().toNanos() / 1e3;
         this.minTimeout = policy.minTimeout().toNanos();
         this.maxTimeout = policy.maxTimeout().toNanos();
+        this.jitter = policy.jitter();
+    }
+
+    @Override
+    long bound() {
+        return maxTimeout;
+    }
+
+    @Override
+    double jitter() {
+        return jitter;
     }
 
     @Override
@@ -68,7 +81,7 @@ final class PhiAccrualDetector extends Detector {
             sumSquares -= (double) old * old;
         } else {
             if (count == gapsMicros.length) {
-                gapsMicros = java.util.Arrays.copyOf(gapsMicros, Math.min(windowSize, count * 2));
+                gapsMicros = Arrays.copyOf(gapsMicros, Math.min(windowSize, count * 2));
             }
             count++;
         }
@@ -133,9 +146,9 @@ final class PhiAccrualDetector extends Detector {
     }
 
     @Override
-    String explain(long silenceNanos) {
-        return String.format(Locale.ROOT, "silent for %s: phi %.1f (threshold %.1f; mean gap %s, std %s, %d samples)",
-                Durations.format(silenceNanos), Math.min(phi(silenceNanos), 99.9), threshold,
+    String explain(long judgedNanos, long stalledNanos) {
+        return String.format(Locale.ROOT, "%s: phi %.1f (threshold %.1f; mean gap %s, std %s, %d samples)",
+                silence(judgedNanos, stalledNanos), Math.min(phi(judgedNanos), 99.9), threshold,
                 Durations.format((long) (mean() * 1e3)), Durations.format((long) (std() * 1e3)), count);
     }
 }

@@ -9,6 +9,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class HeartbeatTimerTest {
+    private static final long MS = 1_000_000L;
     private final FakeTicker clock = new FakeTicker();
     private final HeartbeatTimer timer = new HeartbeatTimer(clock, "test-timer");
 
@@ -77,16 +78,17 @@ class HeartbeatTimerTest {
     }
 
     @Test
-    void lateWakeUpsBeyondTheThresholdAreRecordedAsPauses() {
+    void lateWakeUpsBeyondTheThresholdAreRecordedAsStallsOfTheirWholeLength() {
         long t = clock.nanoTime();
-        timer.schedule(new HeartbeatTimer.Entry((now, pause) -> HeartbeatTimer.STOP), t + 1_000_000);
-        clock.advanceMillis(1 + 99); // 99 ms late: scheduling noise
+        timer.schedule(new HeartbeatTimer.Entry((now, pause) -> HeartbeatTimer.STOP), t + MS);
+        clock.advanceMillis(1 + 19); // 19 ms late: scheduling noise
         timer.runDue(clock.nanoTime());
-        assertEquals(0, timer.pauses());
-        timer.schedule(new HeartbeatTimer.Entry((now, pause) -> HeartbeatTimer.STOP), clock.nanoTime() + 1_000_000);
-        clock.advanceMillis(1 + 250); // 250 ms late: our own pause
+        assertEquals(0, timer.localPauses().count());
+        long due = clock.nanoTime() + MS;
+        timer.schedule(new HeartbeatTimer.Entry((now, pause) -> HeartbeatTimer.STOP), due);
+        clock.advanceMillis(1 + 250); // 250 ms late: our own stall
         timer.runDue(clock.nanoTime());
-        assertEquals(1, timer.pauses());
-        assertEquals(clock.nanoTime(), timer.pauseEnd());
+        assertEquals(1, timer.localPauses().count());
+        assertEquals(250 * MS, timer.localPauses().stalledWithin(due - 1000 * MS, clock.nanoTime()));
     }
 }

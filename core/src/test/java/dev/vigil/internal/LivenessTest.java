@@ -30,7 +30,7 @@ class LivenessTest {
         boolean dead;
 
         Peer(HeartbeatPolicy policy) {
-            liveness = new Liveness(Detector.of(policy));
+            liveness = new Liveness(Detector.of(policy), () -> 0.0);
             since = clock.nanoTime();
             timer.schedule(entry, clock.nanoTime());
         }
@@ -44,22 +44,23 @@ class LivenessTest {
         }
 
         @Override
-        public long onTimer(long now, long pauseEnd) {
-            int actions = liveness.evaluate(now, since, pauseEnd, suspect);
+        public long onTimer(long now, LocalPauses pauses) {
+            Liveness.Verdict verdict = liveness.evaluate(now, since, pauses, suspect);
             long at = (now - start) / MS;
-            if ((actions & Liveness.DEAD) != 0) {
-                log.add("DEAD@" + at);
-                dead = true;
-                return HeartbeatTimer.STOP;
+            switch (verdict.action()) {
+                case DEAD -> {
+                    log.add("DEAD@" + at);
+                    dead = true;
+                }
+                case SUSPECT -> {
+                    log.add("SUSPECT@" + at);
+                    suspect = true;
+                }
+                case PING -> log.add("PING@" + at);
+                case NONE -> {
+                }
             }
-            if ((actions & Liveness.SUSPECT) != 0) {
-                log.add("SUSPECT@" + at);
-                suspect = true;
-            }
-            if ((actions & Liveness.PING) != 0) {
-                log.add("PING@" + at);
-            }
-            return liveness.next();
+            return verdict.next();
         }
     }
 
@@ -134,23 +135,24 @@ class LivenessTest {
     }
 
     @Test
-    void aLocalPauseLongerThanTheTimeoutDeclaresNoOneDead() {
+    void aLocalPauseLongerThanTheTimeoutIsForgivenOnceForExactlyItsLength() {
         List<Peer> peers = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             peers.add(new Peer(HeartbeatPolicy.fixed(Duration.ofSeconds(1), Duration.ofSeconds(3))));
         }
         timer.runDue(clock.nanoTime());
         runFor(500);
-        clock.advance(Duration.ofSeconds(10)); // a stop-the-world pause: the timer runs 9.5 s late
+        clock.advance(Duration.ofSeconds(10)); // a stop-the-world pause: the PING deadline at 1000 runs 9.5 s late
         timer.runDue(clock.nanoTime());
-        assertEquals(1, timer.pauses());
+        assertEquals(1, timer.localPauses().count());
+        assertEquals(9_500 * MS, timer.localPauses().totalNanos());
         for (Peer p : peers) {
             assertEquals(List.of("PING@10500"), p.log, "a PING for evidence, but nobody judged on our own pause");
         }
         runFor(5000);
         for (Peer p : peers) {
-            // At once a PING (they really have been silent past the interval), but a fresh timeout for judgement.
-            assertEquals(List.of("PING@10500", "SUSPECT@12500", "DEAD@13500"), p.log);
+            // Dead at the timeout plus the 9.5 s measured: not a fresh timeout from the end of the pause.
+            assertEquals(List.of("PING@10500", "SUSPECT@11500", "DEAD@12500"), p.log);
         }
     }
 
@@ -158,7 +160,7 @@ class LivenessTest {
     void pausesOverAndOverStillLetPingsOut() {
         Peer peer = new Peer(HeartbeatPolicy.fixed(Duration.ofSeconds(1), Duration.ofSeconds(3)));
         timer.runDue(clock.nanoTime());
-        // An overloaded machine: every deadline runs 150 ms late, each counted as a pause of ours.
+        // An overloaded machine: every deadline runs 150 ms late, each counted as a stall of ours.
         for (int i = 0; i < 5; i++) {
             clock.advanceMillis(1150);
             timer.runDue(clock.nanoTime());
@@ -167,7 +169,7 @@ class LivenessTest {
             }
         }
         assertTrue(peer.log.contains("PING@1150"), "the PING is not held back by our own lateness: " + peer.log);
-        assertTrue(timer.pauses() >= 1);
+        assertTrue(timer.localPauses().count() >= 1);
     }
 
     @Test
@@ -200,17 +202,18 @@ class LivenessTest {
     }
 
     @Test
-    void raisingThePingIntervalKeepsTheTimeAllowedForAnAnswer() {
+    void aPeerMinimumSlowsOurPingsButNeverLengthensOurTimeout() {
         Liveness liveness = new Liveness(Detector.of(HeartbeatPolicy.fixed(Duration.ofMillis(50),
-                Duration.ofMillis(200))));
-        liveness.raisePingInterval(500 * MS);
+                Duration.ofMillis(400))), () -> 0.0);
+        assertEquals(null, liveness.applyPeerMinimum(200 * MS));
+        LocalPauses none = new LocalPauses();
         long t0 = 0;
-        assertEquals(0, liveness.evaluate(t0 + 499 * MS, t0, Long.MIN_VALUE, false));
-        assertEquals(Liveness.PING, liveness.evaluate(t0 + 500 * MS, t0, Long.MIN_VALUE, false));
-        // Suspect halfway through the 150 ms an answer may take, dead when it is all gone.
-        assertEquals(0, liveness.evaluate(t0 + 574 * MS, t0, Long.MIN_VALUE, false));
-        assertEquals(Liveness.SUSPECT, liveness.evaluate(t0 + 575 * MS, t0, Long.MIN_VALUE, false));
-        assertEquals(0, liveness.evaluate(t0 + 649 * MS, t0, Long.MIN_VALUE, true));
-        assertEquals(Liveness.DEAD, liveness.evaluate(t0 + 650 * MS, t0, Long.MIN_VALUE, true));
+        assertEquals(Liveness.Action.NONE, liveness.evaluate(t0 + 199 * MS, t0, none, false).action());
+        assertEquals(Liveness.Action.PING, liveness.evaluate(t0 + 200 * MS, t0, none, false).action());
+        // Suspect halfway from the raised interval to our own timeout, dead at our own timeout: not 200 ms later.
+        assertEquals(Liveness.Action.NONE, liveness.evaluate(t0 + 299 * MS, t0, none, false).action());
+        assertEquals(Liveness.Action.SUSPECT, liveness.evaluate(t0 + 300 * MS, t0, none, false).action());
+        assertEquals(Liveness.Action.NONE, liveness.evaluate(t0 + 399 * MS, t0, none, true).action());
+        assertEquals(Liveness.Action.DEAD, liveness.evaluate(t0 + 400 * MS, t0, none, true).action());
     }
 }

@@ -11,8 +11,8 @@ import dev.vigil.MessageCodec;
 import dev.vigil.MetricsObserver;
 import dev.vigil.internal.Managers;
 import dev.vigil.internal.Settings;
+import dev.vigil.internal.StallLedger;
 import dev.vigil.internal.conn.ConnectionCore;
-import dev.vigil.internal.conn.Pauses;
 import dev.vigil.internal.wire.InboundBuffer;
 import org.jetbrains.annotations.Nullable;
 
@@ -26,6 +26,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Random;
+import java.util.function.DoubleSupplier;
 
 /**
  * A real Vigil connection, with your codec, listener and heartbeat policy, driven by a test without a socket and on
@@ -68,16 +70,16 @@ public final class EmbeddedConnection<M> implements AutoCloseable {
     private final ArrayDeque<byte[]> written = new ArrayDeque<>();
     private int writtenOffset;
     private boolean helloTaken;
-    private final List<long[]> stalls = new ArrayList<>();
+    private final StallLedger stalls = new StallLedger();
     private boolean reading = true;
     private boolean outputShutdown;
     private boolean transportClosed;
     private boolean finished;
 
     private EmbeddedConnection(Settings<M> settings, ConnectionListener<M> listener, byte[] hello, boolean client,
-                               InetSocketAddress local, InetSocketAddress remote) {
+                               InetSocketAddress local, InetSocketAddress remote, DoubleSupplier jitter) {
         this.binary = settings.codec().framing() == MessageCodec.Framing.LENGTH_PREFIXED;
-        this.core = new Core<>(this, settings, listener, hello, client, local, remote);
+        this.core = new Core<>(this, settings, listener, hello, client, local, remote, jitter);
         try {
             core.start();
         } catch (IOException e) {
@@ -385,7 +387,7 @@ public final class EmbeddedConnection<M> implements AutoCloseable {
             throw new IllegalArgumentException("duration: " + duration + " (expected: not negative)");
         }
         long target = now + duration.toNanos();
-        runTimersUntil(target, Pauses.NONE);
+        runTimersUntil(target, stalls);
         now = target;
         settle();
     }
@@ -402,20 +404,12 @@ public final class EmbeddedConnection<M> implements AutoCloseable {
         }
         long start = now;
         now += duration.toNanos();
-        stalls.add(new long[] {start, now});
-        runTimersUntil(now, this::stalledWithin);
+        stalls.record(start, now);
+        runTimersUntil(now, stalls);
         settle();
     }
 
-    private long stalledWithin(long from, long to) {
-        long total = 0;
-        for (long[] s : stalls) {
-            total += Math.max(0, Math.min(to, s[1]) - Math.max(from, s[0]));
-        }
-        return total;
-    }
-
-    private void runTimersUntil(long target, Pauses pauses) {
+    private void runTimersUntil(long target, StallLedger pauses) {
         for (int runs = 0; deadline != ConnectionCore.NO_DEADLINE && deadline - target <= 0; runs++) {
             if (runs == MAX_TIMER_RUNS) {
                 throw new IllegalStateException("the connection's timer keeps asking to run at " + deadline);
@@ -478,8 +472,8 @@ public final class EmbeddedConnection<M> implements AutoCloseable {
         private final InetSocketAddress remote;
 
         Core(EmbeddedConnection<M> owner, Settings<M> settings, ConnectionListener<M> listener, byte[] hello,
-             boolean client, InetSocketAddress local, InetSocketAddress remote) {
-            super(settings, listener, Managers.judge(settings.heartbeat()), Managers.metrics(settings),
+             boolean client, InetSocketAddress local, InetSocketAddress remote, DoubleSupplier jitter) {
+            super(settings, listener, Managers.judge(settings.heartbeat(), jitter), Managers.metrics(settings),
                     () -> owner.now, 1, client, hello);
             this.owner = owner;
             this.local = local;
@@ -555,6 +549,7 @@ public final class EmbeddedConnection<M> implements AutoCloseable {
         private boolean client;
         private InetSocketAddress localAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         private InetSocketAddress remoteAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        private DoubleSupplier jitter = new Random(0)::nextDouble;
 
         private Builder(MessageCodec<M> codec, ConnectionListener<M> listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
@@ -674,6 +669,20 @@ public final class EmbeddedConnection<M> implements AutoCloseable {
         }
 
         /**
+         * Where the heartbeat's jitter comes from: uniform draws from {@code [0, 1)}, one per silence, that place
+         * each PING between {@code interval * (1 - jitter)} and {@code interval}. Default: a {@link Random} seeded
+         * with 0, so a run repeats exactly; for PINGs exactly at the interval, use a policy without jitter
+         * ({@code HeartbeatPolicy.fixed(interval, timeout).withJitter(0)}) or draws of 0.
+         *
+         * @param draws the draws
+         * @return this builder
+         */
+        public Builder<M> jitterDraws(DoubleSupplier draws) {
+            this.jitter = Objects.requireNonNull(draws, "draws");
+            return this;
+        }
+
+        /**
          * The address {@link Connection#remoteAddress()} reports. Default: the loopback address, port 0.
          *
          * @param remoteAddress the peer's address
@@ -709,7 +718,7 @@ public final class EmbeddedConnection<M> implements AutoCloseable {
                 settings = Managers.settings(manager);
                 hello = Managers.hello(manager);
             }
-            return new EmbeddedConnection<>(settings, listener, hello, client, localAddress, remoteAddress);
+            return new EmbeddedConnection<>(settings, listener, hello, client, localAddress, remoteAddress, jitter);
         }
     }
 }

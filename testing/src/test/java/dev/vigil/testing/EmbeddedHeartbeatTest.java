@@ -21,7 +21,7 @@ class EmbeddedHeartbeatTest {
 
     private final RecordingListener<String> events = new RecordingListener<>();
     private final EmbeddedConnection<String> c = EmbeddedConnection.builder(MessageCodec.utf8(), events)
-            .heartbeat(HeartbeatPolicy.fixed(INTERVAL, TIMEOUT)).build();
+            .heartbeat(HeartbeatPolicy.fixed(INTERVAL, TIMEOUT).withJitter(0)).build();
 
     private void open() throws InterruptedException {
         c.writeHello();

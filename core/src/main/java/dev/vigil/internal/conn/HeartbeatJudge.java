@@ -35,8 +35,11 @@ public interface HeartbeatJudge {
      */
     Verdict judge(long now, long quietSince, boolean suspected, Pauses pauses);
 
-    /** Describes a silence for a close reason. */
-    String explain(long silenceNanos);
+    /** Describes a verdict's silence for a close reason. */
+    String explain(Verdict verdict);
+
+    /** The cause a {@code HEARTBEAT_TIMEOUT} close carries, with the verdict's numbers. */
+    Throwable timeoutCause(Verdict verdict, String message);
 
     /** How many PINGs {@link #judge} asked for. */
     long pings();

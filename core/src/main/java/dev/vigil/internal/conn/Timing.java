@@ -128,7 +128,7 @@ final class Timing<M> {
             return core.closeDeadline();
         }
         if (verdict.suspect() && core.transition(ConnectionState.ACTIVE, ConnectionState.SUSPECT)) {
-            log.info("{}: peer suspect after {} of silence", core, Durations.format(verdict.silence()));
+            log.info("{}: peer suspect after {} of silence", core, Durations.format(verdict.judged()));
             core.dispatch.postStateChange(ConnectionState.ACTIVE, ConnectionState.SUSPECT);
         }
         if (verdict.ping()) {
@@ -140,11 +140,9 @@ final class Timing<M> {
     private CloseReason deadReason(Verdict verdict) {
         RttStats last = heartbeat.rtt();
         Pings pings = core.pings;
-        return CloseReason.local(Kind.HEARTBEAT_TIMEOUT, "no sign of life: " + heartbeat.explain(verdict.silence())
-                + (verdict.stall() > 0 ? " (not counting " + Durations.format(verdict.stall())
-                + " this JVM stalled)" : "")
-                + "; PING #" + heartbeat.pings() + (pings.outstanding() ? " unanswered" : "") + ", "
-                + pings.answered() + " answered"
-                + (last.samples() > 0 ? ", last RTT " + Durations.format(last.last().toNanos()) : ""));
+        String message = "no sign of life: " + heartbeat.explain(verdict) + "; PING #" + heartbeat.pings()
+                + (pings.outstanding() ? " unanswered" : "") + ", " + pings.answered() + " answered"
+                + (last.samples() > 0 ? ", last RTT " + Durations.format(last.last().toNanos()) : "");
+        return new CloseReason(Kind.HEARTBEAT_TIMEOUT, false, message, heartbeat.timeoutCause(verdict, message));
     }
 }

@@ -1,0 +1,47 @@
+package dev.vigil.internal;
+
+import dev.vigil.internal.conn.Pauses;
+
+/**
+ * This JVM's measured stalls as a connection core asks for them: a view of a {@link LocalPauses} ledger (the
+ * manager's timer's, in production), or a fresh one that a test's {@code EmbeddedConnection} records its simulated
+ * stalls into.
+ */
+public final class StallLedger implements Pauses {
+    private static final StallLedger NONE = new StallLedger();
+
+    final LocalPauses ledger;
+
+    /** An empty ledger of its own. */
+    public StallLedger() {
+        this(new LocalPauses());
+    }
+
+    StallLedger(LocalPauses ledger) {
+        this.ledger = ledger;
+    }
+
+    /** Records that this JVM stalled from {@code from} to {@code to}. */
+    public void record(long from, long to) {
+        ledger.record(from, to);
+    }
+
+    @Override
+    public long stalledWithin(long from, long to) {
+        return ledger.stalledWithin(from, to);
+    }
+
+    /** The ledger behind any {@link Pauses}; one that is not a ledger is read once for {@code [from, to]}. */
+    static LocalPauses ledgerOf(Pauses pauses, long from, long to) {
+        if (pauses instanceof StallLedger s) {
+            return s.ledger;
+        }
+        long stalled = pauses.stalledWithin(from, to);
+        if (stalled <= 0) {
+            return NONE.ledger;
+        }
+        LocalPauses once = new LocalPauses();
+        once.record(from, from + stalled);
+        return once;
+    }
+}

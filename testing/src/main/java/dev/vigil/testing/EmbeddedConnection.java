@@ -27,6 +27,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -40,7 +41,9 @@ import java.util.function.DoubleSupplier;
  * <p><b>Threads.</b> Drive an embedded connection from one thread, the one that built it. That thread plays the
  * connection's reader: the listener is called on it, during the call that caused the event, so a test asserts right
  * after the call. Work the connection would hand to another thread (a writer, the timer's state changes) runs before
- * the driving call returns. Nothing here blocks or sleeps.
+ * the driving call returns. A message sent from another thread is queued for a writer that runs when the driving
+ * thread next calls the embedded connection (or {@link #runPendingTasks()}); so does the work of a call made
+ * straight on {@link #connection()} (a {@code close()}, say). Nothing here blocks or sleeps.
  *
  * <p><b>Time.</b> The clock moves only in {@link #advanceTimeBy}, which runs every timer deadline that falls in the
  * step, in order and each at its own time, and in {@link #stall}, which simulates this JVM stalling.
@@ -66,7 +69,7 @@ public final class EmbeddedConnection<M> implements AutoCloseable {
     private final boolean binary;
     private long now = START;
     private long deadline = ConnectionCore.NO_DEADLINE;
-    private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final ArrayDeque<byte[]> written = new ArrayDeque<>();
     private int writtenOffset;
     private boolean helloTaken;
@@ -111,26 +114,31 @@ public final class EmbeddedConnection<M> implements AutoCloseable {
 
     /** {@return the connection's state} */
     public ConnectionState state() {
+        settle();
         return core.state();
     }
 
     /** {@return why the connection closed or is closing, or null while it is open} */
     public @Nullable CloseReason closeReason() {
+        settle();
         return core.closeReason();
     }
 
     /** {@return whether the connection has finished: closed, with {@code onClose} delivered if it ever opened} */
     public boolean isFinished() {
+        settle();
         return finished;
     }
 
     /** {@return whether the connection has shut down its output (sent FIN)} */
     public boolean isOutputShutdown() {
+        settle();
         return outputShutdown;
     }
 
     /** {@return whether the connection closed its transport (the socket, in production)} */
     public boolean isTransportClosed() {
+        settle();
         return transportClosed;
     }
 
@@ -228,6 +236,7 @@ public final class EmbeddedConnection<M> implements AutoCloseable {
 
     /** {@return the bytes of the next write the connection made and the test has not read, or null} */
     public byte @Nullable [] readOutbound() {
+        settle();
         byte[] head = written.poll();
         if (head == null) {
             return null;
@@ -239,6 +248,7 @@ public final class EmbeddedConnection<M> implements AutoCloseable {
 
     /** {@return how many writes the connection made that the test has not read} */
     public int outboundWrites() {
+        settle();
         return written.size();
     }
 
@@ -249,6 +259,7 @@ public final class EmbeddedConnection<M> implements AutoCloseable {
      * @throws IllegalStateException if the HELLO was read already or is not there
      */
     public Hello readHello() {
+        settle();
         if (!binary || helloTaken) {
             throw new IllegalStateException(binary ? "the HELLO was read already" : "line framing has no HELLO");
         }
@@ -271,6 +282,7 @@ public final class EmbeddedConnection<M> implements AutoCloseable {
         if (!binary) {
             throw new IllegalStateException("line framing has no frames: use readLine()");
         }
+        settle();
         if (!helloTaken) {
             readHello();
         }
@@ -305,6 +317,7 @@ public final class EmbeddedConnection<M> implements AutoCloseable {
      * @return the line, or null if no complete line is waiting
      */
     public @Nullable String readLine() {
+        settle();
         byte[] all = peek(available());
         if (all == null) {
             return null;

@@ -152,6 +152,31 @@ public final class RecordingListener<M> implements ConnectionListener<M> {
     }
 
     /**
+     * Takes events until one of {@code type} comes, for a test that does not care about the ones before it.
+     *
+     * @param type    the event type awaited
+     * @param timeout how long to wait in all
+     * @param <E>     the event type
+     * @return the event
+     * @throws AssertionError if none came in time, naming the events skipped
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public <E extends Event> E await(Class<E> type, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<Event> skipped = new ArrayList<>();
+        while (true) {
+            Event e = events.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (e == null) {
+                throw new AssertionError("no " + type.getSimpleName() + " within " + timeout + "; saw " + skipped);
+            }
+            if (type.isInstance(e)) {
+                return type.cast(e);
+            }
+            skipped.add(e);
+        }
+    }
+
+    /**
      * Takes the next message, which must be {@code expected}.
      *
      * @param expected the message expected (compared with {@code equals})

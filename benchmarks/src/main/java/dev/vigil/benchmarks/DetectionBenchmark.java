@@ -1,9 +1,9 @@
 package dev.vigil.benchmarks;
 
-import dev.vigil.benchmarks.transport.BlackholeProxy;
 import dev.vigil.benchmarks.transport.EchoTransport;
 import dev.vigil.benchmarks.transport.EchoTransport.Client;
 import dev.vigil.benchmarks.transport.EchoTransport.Heartbeat;
+import dev.vigil.testing.FaultProxy;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -30,7 +30,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Dead-peer detection: how long after a peer goes silent, with its connection left open, the server closes it for
- * heartbeat timeout. One trial per invocation: a fresh client connects through a {@link BlackholeProxy}; the timed
+ * heartbeat timeout. One trial per invocation: a fresh client connects through a {@link FaultProxy}; the timed
  * part sends one message and waits for its echo (the peer's last sign of life), mutes the proxy, and waits for the
  * server to close the connection with a heartbeat timeout. Every trial is timed (JMH SampleTime); four threads run
  * trials side by side to fit about 200 of them in a few minutes (JMH's warm-up iteration runs one trial per thread
@@ -111,15 +111,23 @@ public class DetectionBenchmark {
     @State(Scope.Thread)
     public static class Peer {
         private final Reply reply = new Reply();
-        private BlackholeProxy proxy;
+        private FaultProxy proxy;
         private Client client;
         private int port;
 
         @Setup(Level.Invocation)
         public void connect(DetectionBenchmark bench) throws IOException {
-            proxy = new BlackholeProxy(bench.server);
+            proxy = FaultProxy.start(bench.server);
             client = bench.transport.connect(proxy.address(), bench.heartbeat, reply);
-            port = proxy.awaitUpstreamPort();
+            try {
+                if (!proxy.awaitLinks(1, EchoTransport.WAIT)) {
+                    throw new IOException("proxy: no upstream connection within " + EchoTransport.WAIT);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+            port = proxy.upstreamAddresses().get(0).getPort();
         }
 
         @TearDown(Level.Invocation)
@@ -140,7 +148,7 @@ public class DetectionBenchmark {
     @Benchmark
     public boolean silentPeer(Peer peer) throws Exception {
         peer.reply.roundTrip(peer.client, MESSAGE);
-        peer.proxy.mute();
+        peer.proxy.blackhole(FaultProxy.Direction.BOTH);
         boolean timedOut;
         try {
             timedOut = closed(peer.port).get(2 * timeoutMs + 10_000, TimeUnit.MILLISECONDS);

@@ -264,6 +264,25 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     /**
+     * Returns, for each live link, the local address of the proxy's connection to the target: the address the target
+     * sees as its peer's, so a test can tell which of the target's connections a link carries.
+     *
+     * @return the addresses, in no particular order
+     */
+    public List<InetSocketAddress> upstreamAddresses() {
+        lock.lock();
+        try {
+            List<InetSocketAddress> addresses = new ArrayList<>();
+            for (Link link : links) {
+                addresses.add((InetSocketAddress) link.server.getLocalSocketAddress());
+            }
+            return addresses;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Waits until exactly {@code n} links are live, for instance 1 after a client connected or 0 after a reset.
      *
      * @param n the number of live links to wait for

@@ -36,7 +36,7 @@ public record Frame(Type type, byte[] payload) {
             this.code = code;
         }
 
-        /** The type byte on the wire. */
+        /** {@return the type byte on the wire} */
         public int code() {
             return code;
         }

@@ -36,9 +36,11 @@ public final class BinaryFraming implements Framing {
                 break;
             }
             int len = Wire.getInt(b, in.pos);
-            if (len < 0 || len > maxFrameSize) {
+            // The maximum frame size bounds DATA; a CLOSE may always carry its full reason, whatever the maximum.
+            int limit = b[in.pos + 4] == Wire.CLOSE ? Math.max(maxFrameSize, CloseFrame.MAX_PAYLOAD) : maxFrameSize;
+            if (len < 0 || len > limit) {
                 throw new Fatal(Kind.FRAME_TOO_LARGE, "peer sent a frame of " + (len & 0xffffffffL)
-                        + " bytes; the maximum is " + maxFrameSize);
+                        + " bytes; the maximum is " + limit);
             }
             if (avail < Wire.HEADER + len) {
                 in.makeRoom(Wire.HEADER + len);

@@ -6,7 +6,7 @@ import dev.vigil.ConnectionListener;
 import dev.vigil.ConnectionManager;
 import dev.vigil.HeartbeatPolicy;
 import dev.vigil.MessageCodec;
-import dev.vigil.examples.BlackholeProxy;
+import dev.vigil.testing.FaultProxy;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code chat demo}: a chat server and four scripted members in one process, for a few seconds, printing the
  * transcript as each member sees it. Ann, bob and cid talk; cid moves to another room; dan's network drops (his
- * traffic goes through a {@link BlackholeProxy} that starts swallowing everything) and the room is told he is away,
+ * traffic goes through a {@link FaultProxy} that starts swallowing everything) and the room is told he is away,
  * then offline, by heartbeats alone; bob quits.
  */
 public final class ChatDemo {
@@ -124,10 +124,10 @@ public final class ChatDemo {
                     }
                 })
                 .build();
-        BlackholeProxy dansWifi = null;
+        FaultProxy dansWifi = null;
         try {
             InetSocketAddress address = server.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            dansWifi = BlackholeProxy.start(address);
+            dansWifi = FaultProxy.start(address);
             out.printf("Vigil chat demo: server on %s, heartbeat PING after %d ms of quiet, away at %d ms, "
                             + "offline at %d ms%n", address, policy.interval().toMillis(),
                     policy.suspectAfter().toMillis(), policy.timeout().toMillis());
@@ -146,7 +146,7 @@ public final class ChatDemo {
             cid.await("* delivered to");
 
             note("demo", "!", "dan's Wi-Fi drops: no FIN, no RST, his packets just stop");
-            dansWifi.blackhole();
+            dansWifi.blackhole(FaultProxy.Direction.BOTH);
             ann.await("dan seems away");
             ann.await("dan is offline");
             ann.say("dan?");

@@ -4,9 +4,9 @@ import dev.vigil.CloseReason;
 import dev.vigil.Connection;
 import dev.vigil.ConnectionManager;
 import dev.vigil.HeartbeatPolicy;
-import dev.vigil.examples.BlackholeProxy;
 import dev.vigil.examples.fleet.FleetReport.Failure;
 import dev.vigil.examples.fleet.FleetReport.Mode;
+import dev.vigil.testing.FaultProxy;
 import org.jetbrains.annotations.Nullable;
 
 import java.io.IOException;
@@ -31,7 +31,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *
  * <p>The sensors share one client {@link ConnectionManager} (one manager can hold thousands of connections, each on
  * its own virtual thread); the monitor is another manager, bound to a free loopback port. Sensors that will lose power
- * reach the monitor through a {@link BlackholeProxy}, because a process cannot make its own socket vanish without a
+ * reach the monitor through a {@link FaultProxy}, because a process cannot make its own socket vanish without a
  * FIN: cutting the power is simulated by the proxy swallowing every byte while keeping both sockets open.
  */
 public final class FleetDemo {
@@ -39,12 +39,12 @@ public final class FleetDemo {
     /** One simulated sensor: a loop on a virtual thread that sends a reading every so often while it is "working". */
     private static final class Sensor {
         final int id;
-        final @Nullable BlackholeProxy proxy;
+        final @Nullable FaultProxy proxy;
         volatile @Nullable Connection<Reading> connection;
         volatile boolean sending = true;
         int seq;
 
-        Sensor(int id, @Nullable BlackholeProxy proxy) {
+        Sensor(int id, @Nullable FaultProxy proxy) {
             this.id = id;
             this.proxy = proxy;
         }
@@ -91,7 +91,7 @@ public final class FleetDemo {
                 .closeTimeout(Duration.ofSeconds(1))
                 .shutdownGrace(Duration.ofSeconds(2))
                 .build();
-        List<BlackholeProxy> proxies = new ArrayList<>();
+        List<FaultProxy> proxies = new ArrayList<>();
         try {
             InetSocketAddress address = server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             List<Plan> schedule = plan();
@@ -103,9 +103,9 @@ public final class FleetDemo {
             List<Sensor> sensors = new ArrayList<>();
             for (int i = 0; i < o.sensors(); i++) {
                 Plan p = plans.get(i);
-                BlackholeProxy proxy = null;
+                FaultProxy proxy = null;
                 if (p != null && p.mode() == Mode.POWER_LOSS) {
-                    proxy = BlackholeProxy.start(address);
+                    proxy = FaultProxy.start(address);
                     proxies.add(proxy);
                 }
                 sensors.add(new Sensor(i, proxy));
@@ -144,7 +144,7 @@ public final class FleetDemo {
             stopping = true;
             devices.shutdown(Duration.ZERO);
             server.shutdown(Duration.ZERO);
-            proxies.forEach(BlackholeProxy::close);
+            proxies.forEach(FaultProxy::close);
         }
     }
 
@@ -249,7 +249,7 @@ public final class FleetDemo {
                         case HANG -> say("chaos", name + " hangs: no more readings, but its connection stays up"
                                 + " and Vigil still answers PINGs");
                         case POWER_LOSS -> {
-                            java.util.Objects.requireNonNull(s.proxy).blackhole();
+                            java.util.Objects.requireNonNull(s.proxy).blackhole(FaultProxy.Direction.BOTH);
                             say("chaos", name + " loses power: no FIN, no RST, just silence (proxy blackholed)");
                         }
                         case CLEAN_CLOSE -> {

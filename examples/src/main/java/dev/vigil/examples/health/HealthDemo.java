@@ -6,9 +6,9 @@ import dev.vigil.ConnectionListener;
 import dev.vigil.ConnectionManager;
 import dev.vigil.HeartbeatPolicy;
 import dev.vigil.MessageCodec;
-import dev.vigil.examples.BlackholeProxy;
 import dev.vigil.examples.health.HealthChecker.Backend;
 import dev.vigil.examples.health.HealthChecker.Status;
+import dev.vigil.testing.FaultProxy;
 import org.jetbrains.annotations.Nullable;
 
 import java.io.IOException;
@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
 
 /**
  * The health checker demo: a pool of backends in this process, each a Vigil server behind its own
- * {@link BlackholeProxy} (its "network"), and a {@link HealthChecker} sending requests to the healthy ones. Then
+ * {@link FaultProxy} (its "network"), and a {@link HealthChecker} sending requests to the healthy ones. Then
  * backend-2's link slows down more every second and backend-3 crashes. The timeline shows backend-2 leave the pool
  * on its rising RTT, well before it would time out, and backend-3 leave on heartbeat silence.
  */
@@ -68,7 +68,7 @@ public final class HealthDemo {
 
     private HealthReport run() throws IOException, InterruptedException {
         List<ConnectionManager<String>> servers = new ArrayList<>();
-        List<BlackholeProxy> links = new ArrayList<>();
+        List<FaultProxy> links = new ArrayList<>();
         HealthChecker hc = new HealthChecker(HeartbeatPolicy.fixed(o.interval(), o.timeout()), o.slowRtt(),
                 this::changed, this::answered);
         checker = hc;
@@ -77,7 +77,7 @@ public final class HealthDemo {
             for (int i = 1; i <= o.backends(); i++) {
                 ConnectionManager<String> server = backend("backend-" + i);
                 servers.add(server);
-                BlackholeProxy link = BlackholeProxy.start(
+                FaultProxy link = FaultProxy.start(
                         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
                 links.add(link);
                 hc.add("backend-" + i, link.address());
@@ -114,7 +114,7 @@ public final class HealthDemo {
             stopping = true;
             hc.close();
             servers.forEach(ConnectionManager::close);
-            links.forEach(BlackholeProxy::close);
+            links.forEach(FaultProxy::close);
         }
         return report(slowRtts);
     }
@@ -170,7 +170,7 @@ public final class HealthDemo {
     }
 
     /** Slows backend-2's link more and more from {@code slowAt}; crashes backend-3 at {@code killAt}. */
-    private void faults(BlackholeProxy slowLink, BlackholeProxy deadLink, ConnectionManager<String> deadServer) {
+    private void faults(FaultProxy slowLink, FaultProxy deadLink, ConnectionManager<String> deadServer) {
         long slowAt = t0 + o.slowAt().toNanos();
         long killAt = t0 + o.killAt().toNanos();
         boolean slowing = false;
@@ -184,11 +184,12 @@ public final class HealthDemo {
                                 + " one-way latency every second");
                         slowing = true;
                     }
-                    slowLink.latency(Duration.ofNanos((long) (o.ramp().toNanos() * ((now - slowAt) / 1e9))));
+                    slowLink.latency(FaultProxy.Direction.BOTH,
+                            Duration.ofNanos((long) (o.ramp().toNanos() * ((now - slowAt) / 1e9))), Duration.ZERO);
                 }
                 if (now >= killAt && !killed) {
                     say("fault", "backend-3 crashes: its process stops and its network goes silent");
-                    deadLink.blackhole(); // no FIN, no RST reaches the checker
+                    deadLink.blackhole(FaultProxy.Direction.BOTH); // no FIN, no RST reaches the checker
                     deadServer.shutdown(Duration.ZERO);
                     killed = true;
                 }

@@ -152,6 +152,16 @@ class EmbeddedHeartbeatTest {
     }
 
     @Test
+    void aPeerMinimumThatLeavesNoRoomToPingWithinOurTimeoutIsRefusedWithCode10() throws Exception {
+        c.writeHello(Hello.withMinPingInterval(Duration.ofMillis(2500)));
+        assertEquals(CloseReason.Kind.POLICY_VIOLATION, c.closeReason().kind());
+        Frame close = c.readFrame();
+        assertEquals(10, close.closeCode());
+        assertTrue(close.closeText().contains("no room to PING"), close.closeText());
+        assertTrue(c.isFinished());
+    }
+
+    @Test
     void withPolicyNoneNothingIsEverSentOrSuspected() throws Exception {
         RecordingListener<String> quiet = new RecordingListener<>();
         EmbeddedConnection<String> none = EmbeddedConnection.builder(MessageCodec.utf8(), quiet)

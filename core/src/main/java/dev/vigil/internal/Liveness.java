@@ -189,22 +189,23 @@ final class Liveness {
             return new Verdict(Action.PING, next, silence, stalled);
         }
         if (suspectAt != HeartbeatTimer.STOP && suspectAt - now <= 0) {
-            return new Verdict(Action.SUSPECT, next(since, judgedSince, deadAfter, HeartbeatTimer.STOP,
+            return new Verdict(Action.SUSPECT, next(now, since, judgedSince, deadAfter, HeartbeatTimer.STOP,
                     pingedInSilence, earliestPing), silence, stalled);
         }
-        return new Verdict(Action.NONE, next(since, judgedSince, deadAfter, suspectAt, pingedInSilence,
+        return new Verdict(Action.NONE, next(now, since, judgedSince, deadAfter, suspectAt, pingedInSilence,
                 earliestPing), silence, stalled);
     }
 
-    private long next(long since, long judgedSince, long deadAfter, long suspectAt, boolean pingedInSilence,
-                      long earliestPing) {
+    /** The next moment a verdict can change; always after {@code now}. */
+    private long next(long now, long since, long judgedSince, long deadAfter, long suspectAt,
+                      boolean pingedInSilence, long earliestPing) {
         long n = Math.min(plus(judgedSince, deadAfter), suspectAt);
         if (!pingedInSilence) {
             n = Math.min(n, plus(since, drawnPingAfter));
         } else {
-            // The answer starts a new silence that the timer does not hear of: look again as early as its PING could
-            // be due, or the next PING would wait for the suspect point.
-            n = Math.min(n, plus(lastPing, earliestPing));
+            // An answer would start a new silence that the timer does not hear of; one arriving from now on is due a
+            // PING no earlier than this, so looking then is soon enough, and never a busy loop.
+            n = Math.min(n, plus(now, earliestPing));
         }
         return n;
     }

@@ -25,6 +25,7 @@ class LivenessTest {
         final Liveness liveness;
         final HeartbeatTimer.Entry entry = new HeartbeatTimer.Entry(this);
         final List<String> log = new ArrayList<>();
+        int evaluations;
         long since;
         boolean suspect;
         boolean dead;
@@ -46,6 +47,7 @@ class LivenessTest {
         @Override
         public long onTimer(long now, LocalPauses pauses) {
             Liveness.Verdict verdict = liveness.evaluate(now, since, pauses, suspect);
+            evaluations++;
             long at = (now - start) / MS;
             switch (verdict.action()) {
                 case DEAD -> {
@@ -81,6 +83,17 @@ class LivenessTest {
         runFor(10_000);
         assertEquals(List.of("PING@1000", "SUSPECT@2000", "DEAD@3000"), peer.log);
         assertEquals(0, timer.size(), "a dead peer's task is not scheduled again");
+    }
+
+    @Test
+    void aSilentPeerCostsAHandfulOfEvaluationsNotOneForEveryTickUntilItIsDead() {
+        Peer peer = new Peer(HeartbeatPolicy.fixed(Duration.ofSeconds(1), Duration.ofSeconds(3)));
+        timer.runDue(clock.nanoTime());
+        runFor(10_000);
+        assertEquals(List.of("PING@1000", "SUSPECT@2000", "DEAD@3000"), peer.log);
+        // The first, the PING, the suspect point, two looks for an answer's new silence, the death: no busy loop
+        // once the look after the PING is past.
+        assertTrue(peer.evaluations <= 8, peer.evaluations + " evaluations");
     }
 
     @Test

@@ -113,6 +113,11 @@ abstract class Detector {
             }
 
             @Override
+            long latestPingAfter() {
+                return base.latestPingAfter(); // our own policy's, not the raised one's
+            }
+
+            @Override
             double jitter() {
                 return base.jitter();
             }

@@ -196,16 +196,16 @@ final class Liveness {
                 earliestPing), silence, stalled);
     }
 
+    /** The next moment a verdict can change; always after {@code now}. */
     private long next(long now, long since, long judgedSince, long deadAfter, long suspectAt,
                       boolean pingedInSilence, long earliestPing) {
         long n = Math.min(plus(judgedSince, deadAfter), suspectAt);
         if (!pingedInSilence) {
             n = Math.min(n, plus(since, drawnPingAfter));
         } else {
-            // The answer starts a new silence that the timer does not hear of: look again as early as its PING could
-            // be due, or the next PING would wait for the suspect point. No answer has come yet, so that is from now
-            // on; counting from the PING instead would, once past, make the timer spin until the verdict.
-            n = Math.min(n, plus(Math.max(lastPing, now), earliestPing));
+            // An answer would start a new silence that the timer does not hear of; one arriving from now on is due a
+            // PING no earlier than this, so looking then is soon enough, and never a busy loop.
+            n = Math.min(n, plus(now, earliestPing));
         }
         return n;
     }

@@ -72,7 +72,7 @@ final class LocalPauses {
                 if (ends[at] - from <= 0) {
                     break; // this stall and every older one ended before the interval began
                 }
-                long overlap = Math.min(ends[at], to) - Math.max(starts[at], from);
+                long overlap = earlier(ends[at], to) - later(starts[at], from);
                 if (overlap > 0) {
                     sum += overlap;
                 }
@@ -81,6 +81,15 @@ final class LocalPauses {
         } finally {
             lock.unlock();
         }
+    }
+
+    // nanoTime values wrap around: compare by difference, never by value.
+    private static long earlier(long a, long b) {
+        return a - b <= 0 ? a : b;
+    }
+
+    private static long later(long a, long b) {
+        return a - b >= 0 ? a : b;
     }
 
     /** {@return how many stalls were recorded (stalls that merged into the previous one count once)} */

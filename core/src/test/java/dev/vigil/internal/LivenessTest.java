@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,6 +26,7 @@ class LivenessTest {
         final Liveness liveness;
         final HeartbeatTimer.Entry entry = new HeartbeatTimer.Entry(this);
         final List<String> log = new ArrayList<>();
+        int evaluations;
         long since;
         boolean suspect;
         boolean dead;
@@ -46,6 +48,7 @@ class LivenessTest {
         @Override
         public long onTimer(long now, LocalPauses pauses) {
             Liveness.Verdict verdict = liveness.evaluate(now, since, pauses, suspect);
+            evaluations++;
             long at = (now - start) / MS;
             switch (verdict.action()) {
                 case DEAD -> {
@@ -81,6 +84,17 @@ class LivenessTest {
         runFor(10_000);
         assertEquals(List.of("PING@1000", "SUSPECT@2000", "DEAD@3000"), peer.log);
         assertEquals(0, timer.size(), "a dead peer's task is not scheduled again");
+    }
+
+    @Test
+    void aSilentPeerCostsAHandfulOfEvaluationsNotOneForEveryTickUntilItIsDead() {
+        Peer peer = new Peer(HeartbeatPolicy.fixed(Duration.ofSeconds(1), Duration.ofSeconds(3)));
+        timer.runDue(clock.nanoTime());
+        runFor(10_000);
+        assertEquals(List.of("PING@1000", "SUSPECT@2000", "DEAD@3000"), peer.log);
+        // The first, the PING, the suspect point, two looks for an answer's new silence, the death: no busy loop
+        // once the look after the PING is past.
+        assertTrue(peer.evaluations <= 8, peer.evaluations + " evaluations");
     }
 
     @Test
@@ -215,5 +229,43 @@ class LivenessTest {
         assertEquals(Liveness.Action.SUSPECT, liveness.evaluate(t0 + 300 * MS, t0, none, false).action());
         assertEquals(Liveness.Action.NONE, liveness.evaluate(t0 + 399 * MS, t0, none, true).action());
         assertEquals(Liveness.Action.DEAD, liveness.evaluate(t0 + 400 * MS, t0, none, true).action());
+    }
+
+    @Test
+    void aPeerMinimumThatLeavesNoRoomToPingWithinOurTimeoutIsRefusedWithBothNumbers() {
+        HeartbeatPolicy policy = HeartbeatPolicy.fixed(Duration.ofSeconds(1), Duration.ofSeconds(3));
+        assertEquals(null, new Liveness(Detector.of(policy)).applyPeerMinimum(2_000 * MS), "up to halfway: fine");
+        String refusal = new Liveness(Detector.of(policy)).applyPeerMinimum(2_001 * MS);
+        assertEquals("peer accepts a PING at most every 2.0s, which leaves no room to PING within our heartbeat "
+                + "timeout of 3.0s (a PING must be allowed after 2.0s of silence)", refusal);
+        String huge = new Liveness(Detector.of(policy)).applyPeerMinimum(TimeUnit.DAYS.toNanos(40));
+        assertTrue(huge != null && huge.contains("every 3456000s") && huge.contains("timeout of 3.0s"), huge);
+        assertEquals(null, new Liveness(Detector.NONE).applyPeerMinimum(TimeUnit.DAYS.toNanos(40)),
+                "a side that never pings does not care");
+    }
+
+    @Test
+    void aPeerMinimumNeverLetsAnAdaptivePolicyWaitPastItsMaximumTimeout() {
+        HeartbeatPolicy policy = HeartbeatPolicy.phiAccrual(Duration.ofMillis(100)).jitter(0).build(); // max 1 s
+        Liveness liveness = new Liveness(Detector.of(policy));
+        assertEquals(null, liveness.applyPeerMinimum(550 * MS));
+        LocalPauses none = new LocalPauses();
+        long deadAt = -1;
+        long pingAt = -1;
+        boolean suspect = false;
+        for (long t = 1; t <= 5_000 && deadAt < 0; t++) {
+            Liveness.Verdict v = liveness.evaluate(t * MS, 0, none, suspect);
+            switch (v.action()) {
+                case PING -> pingAt = t;
+                case SUSPECT -> suspect = true;
+                case DEAD -> deadAt = t;
+                case NONE -> {
+                }
+            }
+        }
+        assertEquals(550, pingAt, "the PING waits for the peer's minimum");
+        // The time the policy allowed for an answer is kept as far as our own maximum timeout lets it, never past.
+        assertEquals(781, deadAt, "dead 231 ms after the PING, as phi allowed before the peer's minimum");
+        assertTrue(liveness.applyPeerMinimum(551 * MS) != null, "beyond halfway from 100 ms to 1 s: refused");
     }
 }

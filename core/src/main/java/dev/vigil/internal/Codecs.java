@@ -5,6 +5,7 @@ import dev.vigil.internal.wire.OutBuffer;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -101,7 +102,7 @@ public final class Codecs {
                 return StandardCharsets.UTF_8.newDecoder()
                         .onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(java.nio.ByteBuffer.wrap(frame, offset, length))
+                        .decode(ByteBuffer.wrap(frame, offset, length))
                         .toString();
             } catch (CharacterCodingException e) {
                 throw new IOException("payload is not valid UTF-8", e);

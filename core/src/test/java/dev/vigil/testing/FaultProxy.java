@@ -157,7 +157,8 @@ public final class FaultProxy implements AutoCloseable {
 
     /**
      * Swallows every byte not yet delivered, while the connection stays open: the sender's writes succeed and the
-     * receiver hears nothing, like a peer that lost power or a NAT that forgot the mapping. Swallowed bytes are gone
+     * receiver hears nothing, like a peer that lost power or a NAT that forgot the mapping. The sender's FIN or reset
+     * is swallowed too: the receiver's side of the link stays open, with no FIN and no RST. Swallowed bytes are gone
      * for good, even after {@link #clearToxics()}.
      *
      * @param direction which way to swallow
@@ -597,7 +598,9 @@ public final class FaultProxy implements AutoCloseable {
                 }
                 queue.put(Chunk.END_OF_STREAM);
             } catch (IOException e) {
-                link.close(false);
+                if (!toxics.blackhole) {
+                    link.close(false); // behind a blackhole the receiver hears of no reset either
+                }
             } catch (InterruptedException e) {
                 // The link is closing.
             }
@@ -608,6 +611,9 @@ public final class FaultProxy implements AutoCloseable {
                 while (!link.isClosed()) {
                     Chunk chunk = queue.take();
                     if (chunk == Chunk.END_OF_STREAM) {
+                        if (toxics.blackhole) {
+                            return; // a FIN behind a blackhole never arrives; the receiver's side stays open
+                        }
                         shutdownOutput();
                         link.directionEnded();
                         return;

@@ -112,6 +112,9 @@ final class Inbound<M> implements FrameHandler {
 
     /** Reports the bytes and frames read since the last report (so the handshake's bytes count too). */
     void report(long framesBefore) {
+        if (stage != Stage.FRAMES) {
+            return; // a connection that has not opened reports nothing; its handshake bytes count with the first frames
+        }
         int frames = (int) (framesIn - framesBefore);
         if (metrics != MetricsObserver.NONE && (bytesIn > bytesReported || frames > 0)) {
             metrics.received(core, frames, (int) (bytesIn - bytesReported));

@@ -68,15 +68,15 @@ public final class EmbeddedConnection<M> implements AutoCloseable {
     private final Core<M> core;
     private final boolean binary;
     private long now = START;
-    private long deadline = ConnectionCore.NO_DEADLINE;
+    private volatile long deadline = ConnectionCore.NO_DEADLINE;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final ArrayDeque<byte[]> written = new ArrayDeque<>();
     private int writtenOffset;
     private boolean helloTaken;
     private final StallLedger stalls = new StallLedger();
     private boolean reading = true;
-    private boolean outputShutdown;
-    private boolean transportClosed;
+    private volatile boolean outputShutdown;
+    private volatile boolean transportClosed;
     private boolean finished;
 
     private EmbeddedConnection(Settings<M> settings, ConnectionListener<M> listener, byte[] hello, boolean client,

@@ -1,0 +1,34 @@
+package dev.vigil.internal.wire;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The read buffer's sizes: small when idle, grown by full reads, shrunk after small ones. */
+class InboundBufferTest {
+
+    @Test
+    void anIdleBufferHolds512BytesGrowsWhenReadsFillItAndShrinksBackAfterSmallReads() {
+        InboundBuffer in = new InboundBuffer(1 << 20);
+        in.allocate();
+        assertEquals(InboundBuffer.MIN_SIZE, in.array().length);
+        for (int i = 0; i < 4; i++) {
+            in.prepareRead();
+            int space = in.writable();
+            in.wrote(space, space); // a full read
+            in.pos = in.limit;      // all of it decoded
+            in.rewindIfEmpty();
+        }
+        assertTrue(in.array().length >= 4 * InboundBuffer.MIN_SIZE, "grown: " + in.array().length);
+        for (int i = 0; i < 64; i++) {
+            in.prepareRead();
+            in.wrote(1, in.writable());
+            in.pos = in.limit;
+            in.rewindIfEmpty();
+        }
+        assertEquals(InboundBuffer.MIN_SIZE, in.array().length, "back to the idle size");
+        in.release();
+        assertEquals(0, in.array().length);
+    }
+}

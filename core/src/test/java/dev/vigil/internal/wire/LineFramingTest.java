@@ -1,0 +1,91 @@
+package dev.vigil.internal.wire;
+
+import dev.vigil.CloseReason.Kind;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The line framing's decoder and encoder, without a connection. */
+class LineFramingTest {
+    private final LineFraming framing = new LineFraming(16);
+    private final InboundBuffer in = new InboundBuffer(16);
+    private final List<String> seen = new ArrayList<>();
+    private final FrameHandler recorder = new FrameHandler() {
+        @Override
+        public void onData(byte[] b, int off, int len) {
+            seen.add("line " + new String(b, off, len, StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void onPing(long nonce) {
+            seen.add("PING");
+        }
+
+        @Override
+        public void onPong(long nonce, boolean echoed) {
+            seen.add("PONG echoed=" + echoed);
+        }
+
+        @Override
+        public void onClose(int code, String text) {
+            seen.add("CLOSE");
+        }
+    };
+
+    private void feed(String text) throws Fatal {
+        in.allocate();
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        int off = 0;
+        while (off < bytes.length) {
+            in.prepareRead();
+            int space = in.writable();
+            int n = Math.min(space, bytes.length - off);
+            System.arraycopy(bytes, off, in.array(), in.writeIndex(), n);
+            in.wrote(n, space);
+            off += n;
+            framing.decode(in, recorder);
+        }
+    }
+
+    @Test
+    void linesPingAndPongAreToldApartAndACarriageReturnIsDropped() throws Fatal {
+        feed("hello\r\nPING\nPONG\nPINGS\n");
+        assertEquals(List.of("line hello", "PING", "PONG echoed=false", "line PINGS"), seen);
+    }
+
+    @Test
+    void aLineSplitAcrossReadsIsDeliveredOnce() throws Fatal {
+        feed("hel");
+        feed("lo\n");
+        assertEquals(List.of("line hello"), seen);
+    }
+
+    @Test
+    void aLineLongerThanTheMaximumIsRefusedBeforeItsEnd() {
+        Fatal f = assertThrows(Fatal.class, () -> feed("x".repeat(17)));
+        assertEquals(Kind.FRAME_TOO_LARGE, f.reason.kind());
+    }
+
+    @Test
+    void theEncoderEndsALineAndRefusesOneWithALineBreak() {
+        OutBuffer out = new OutBuffer();
+        int start = framing.beginData(out);
+        out.writeUtf8("hi");
+        assertEquals(null, framing.endData(out, start, 16));
+        framing.encodePing(out, 0);
+        framing.encodePong(out, 0);
+        framing.encodeClose(out, 1, "ignored: no CLOSE line");
+        assertEquals("hi\nPING\nPONG\n", new String(Arrays.copyOf(out.buf, out.size), StandardCharsets.UTF_8));
+        int again = framing.beginData(out);
+        out.writeUtf8("two\nlines");
+        assertEquals("encoded line contains a line break", framing.endData(out, again, 16));
+        assertFalse(framing.hasHello() || framing.hasCloseFrame());
+    }
+}

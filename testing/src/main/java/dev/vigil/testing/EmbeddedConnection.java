@@ -21,7 +21,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -70,8 +69,7 @@ public final class EmbeddedConnection<M> implements AutoCloseable {
     private long now = START;
     private volatile long deadline = ConnectionCore.NO_DEADLINE;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final ArrayDeque<byte[]> written = new ArrayDeque<>();
-    private int writtenOffset;
+    private final WrittenBytes written = new WrittenBytes();
     private boolean helloTaken;
     private final StallLedger stalls = new StallLedger();
     private boolean reading = true;
@@ -237,19 +235,13 @@ public final class EmbeddedConnection<M> implements AutoCloseable {
     /** {@return the bytes of the next write the connection made and the test has not read, or null} */
     public byte @Nullable [] readOutbound() {
         settle();
-        byte[] head = written.poll();
-        if (head == null) {
-            return null;
-        }
-        byte[] rest = writtenOffset == 0 ? head : Arrays.copyOfRange(head, writtenOffset, head.length);
-        writtenOffset = 0;
-        return rest;
+        return written.nextWrite();
     }
 
     /** {@return how many writes the connection made that the test has not read} */
     public int outboundWrites() {
         settle();
-        return written.size();
+        return written.writes();
     }
 
     /**
@@ -263,9 +255,9 @@ public final class EmbeddedConnection<M> implements AutoCloseable {
         if (!binary || helloTaken) {
             throw new IllegalStateException(binary ? "the HELLO was read already" : "line framing has no HELLO");
         }
-        byte[] fixed = peek(8);
+        byte[] fixed = written.peek(8);
         int len = fixed == null ? -1 : Hello.length(fixed);
-        byte[] all = len < 0 ? null : take(len);
+        byte[] all = len < 0 ? null : written.take(len);
         if (all == null) {
             throw new IllegalStateException("the connection wrote no HELLO");
         }
@@ -286,12 +278,12 @@ public final class EmbeddedConnection<M> implements AutoCloseable {
         if (!helloTaken) {
             readHello();
         }
-        byte[] header = peek(5);
+        byte[] header = written.peek(5);
         if (header == null) {
             return null;
         }
         int len = (header[0] & 0xff) << 24 | (header[1] & 0xff) << 16 | (header[2] & 0xff) << 8 | (header[3] & 0xff);
-        byte[] frame = take(5 + len);
+        byte[] frame = written.take(5 + len);
         if (frame == null) {
             return null;
         }
@@ -318,63 +310,17 @@ public final class EmbeddedConnection<M> implements AutoCloseable {
      */
     public @Nullable String readLine() {
         settle();
-        byte[] all = peek(available());
+        byte[] all = written.peek(written.available());
         if (all == null) {
             return null;
         }
         for (int i = 0; i < all.length; i++) {
             if (all[i] == '\n') {
-                byte[] line = Objects.requireNonNull(take(i + 1));
+                byte[] line = Objects.requireNonNull(written.take(i + 1));
                 return new String(line, 0, i, StandardCharsets.UTF_8);
             }
         }
         return null;
-    }
-
-    private int available() {
-        int n = -writtenOffset;
-        for (byte[] b : written) {
-            n += b.length;
-        }
-        return n;
-    }
-
-    private byte @Nullable [] peek(int n) {
-        if (available() < n || n == 0) {
-            return null;
-        }
-        byte[] out = new byte[n];
-        int p = 0;
-        int skip = writtenOffset;
-        for (byte[] b : written) {
-            int k = Math.min(b.length - skip, n - p);
-            System.arraycopy(b, skip, out, p, k);
-            p += k;
-            skip = 0;
-            if (p == n) {
-                break;
-            }
-        }
-        return out;
-    }
-
-    private byte @Nullable [] take(int n) {
-        byte[] out = peek(n);
-        if (out == null) {
-            return null;
-        }
-        int left = n;
-        while (left > 0) {
-            byte[] head = Objects.requireNonNull(written.peek());
-            int k = Math.min(head.length - writtenOffset, left);
-            left -= k;
-            writtenOffset += k;
-            if (writtenOffset == head.length) {
-                written.poll();
-                writtenOffset = 0;
-            }
-        }
-        return out;
     }
 
     // ---- time ----

@@ -6,6 +6,7 @@
  */
 module dev.vigil {
     requires org.slf4j;
+    requires jdk.jfr;
     requires static transitive org.jetbrains.annotations;
 
     exports dev.vigil;

@@ -7,6 +7,7 @@ import dev.vigil.ConnectionClosedException;
 import dev.vigil.ConnectionManager;
 import dev.vigil.HeartbeatPolicy;
 import dev.vigil.MetricsObserver;
+import dev.vigil.internal.jfr.VigilEvents;
 import org.jetbrains.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -215,6 +216,7 @@ public final class DefaultConnectionManager<M> implements ConnectionManager<M> {
     private void refuse(Socket socket, String reason) {
         long refusedSoFar = refusals.incrementAndGet();
         metrics.refused((InetSocketAddress) socket.getRemoteSocketAddress(), reason);
+        VigilEvents.handshakeRefused((InetSocketAddress) socket.getRemoteSocketAddress(), reason, false);
         long now = ticker.nanoTime();
         long last = lastRefusalLog.get();
         if (now - last >= TimeUnit.SECONDS.toNanos(1) && lastRefusalLog.compareAndSet(last, now)) {

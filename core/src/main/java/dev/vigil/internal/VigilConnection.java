@@ -7,6 +7,7 @@ import dev.vigil.ConnectionClosedException;
 import dev.vigil.ConnectionState;
 import dev.vigil.ConnectionStats;
 import dev.vigil.RttStats;
+import dev.vigil.internal.jfr.VigilEvents;
 import org.jetbrains.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -266,6 +267,8 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
                     int p = rpos + Wire.HEADER;
                     rpos += Wire.HEADER + len;
                     peerClosed(p, len);
+                    VigilEvents.handshakeRefused(remoteAddress, Objects.requireNonNull(closeReason.get()).message(),
+                            true);
                     throw new Fatal(Objects.requireNonNull(closeReason.get()).kind(), "refused by the peer");
                 }
                 makeRoom(Wire.HEADER + len);
@@ -300,6 +303,7 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
         synchronizedStateOpen();
         manager.opened(this);
         metrics.opened(this);
+        VigilEvents.opened(this);
         timer.schedule(timerEntry, now);
         openCalled = true;
         callbackLock.lock();
@@ -689,6 +693,7 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
         if (!transition(ConnectionState.SUSPECT, ConnectionState.ACTIVE)) {
             return;
         }
+        VigilEvents.stateChanged(this, ConnectionState.SUSPECT, ConnectionState.ACTIVE, -1);
         callbackLock.lock();
         try {
             drainEventsLocked();
@@ -863,6 +868,7 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
         manager.closed(this);
         if (openCalled) {
             metrics.closed(this, reason);
+            VigilEvents.closed(this, reason, ticker.nanoTime() - lastArrival, rtt.stats());
         } else {
             metrics.handshakeFailed(remoteAddress, reason);
         }
@@ -970,6 +976,7 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
                     }
                     case CLOSE -> {
                         slowConsumer = true;
+                        VigilEvents.slowConsumer(this, queue.size() + inFlight, s.maxQueuedMessages());
                     }
                 }
                 if (slowConsumer) {
@@ -1326,6 +1333,8 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
                 return HeartbeatTimer.STOP;
             }
             logClose(reason);
+            VigilEvents.heartbeatTimeout(this, now - since, liveness.pings() - pongsReceived,
+                    Math.max(since, Math.min(pauseEnd, now)) - since, last);
             lock.lock();
             try {
                 state = ConnectionState.CLOSING;
@@ -1354,6 +1363,7 @@ final class VigilConnection<M> implements Connection<M>, HeartbeatTimer.Task {
             return;
         }
         log.info("{} {}: peer suspect after {} of silence", name, remoteAddress, Durations.format(silence));
+        VigilEvents.stateChanged(this, ConnectionState.ACTIVE, ConnectionState.SUSPECT, silence);
         postEvent(() -> s.listener().onStateChange(this, ConnectionState.ACTIVE, ConnectionState.SUSPECT));
     }
 

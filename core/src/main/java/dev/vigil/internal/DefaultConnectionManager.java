@@ -3,6 +3,7 @@ package dev.vigil.internal;
 import dev.vigil.CloseReason;
 import dev.vigil.Connection;
 import dev.vigil.ConnectionFilter;
+import dev.vigil.ConnectionListener;
 import dev.vigil.ConnectionClosedException;
 import dev.vigil.ConnectionManager;
 import dev.vigil.HeartbeatPolicy;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -178,7 +180,7 @@ public final class DefaultConnectionManager<M> implements ConnectionManager<M> {
                 continue;
             }
             try {
-                start(socket, false, null);
+                start(socket, false, null, settings.listener());
             } catch (IOException | RuntimeException e) {
                 log.warn("could not set up a connection from {}: {}", socket.getRemoteSocketAddress(), e.toString());
                 closeQuietly(socket);
@@ -248,11 +250,18 @@ public final class DefaultConnectionManager<M> implements ConnectionManager<M> {
 
     @Override
     public Connection<M> connect(InetSocketAddress address) throws IOException {
-        return connect(address, null);
+        return connect(address, settings.listener(), null);
     }
 
     @Override
     public Connection<M> connect(InetSocketAddress address, @Nullable Object attachment) throws IOException {
+        return connect(address, settings.listener(), attachment);
+    }
+
+    @Override
+    public Connection<M> connect(InetSocketAddress address, ConnectionListener<M> listener,
+                                 @Nullable Object attachment) throws IOException {
+        Objects.requireNonNull(listener, "listener (to connect without an attachment, call connect(address))");
         checkRunning();
         timer.start();
         long deadline = ticker.nanoTime() + settings.connectTimeout().toNanos();
@@ -260,7 +269,7 @@ public final class DefaultConnectionManager<M> implements ConnectionManager<M> {
         VigilConnection<M> connection;
         try {
             socket.connect(address, (int) Math.max(1, settings.connectTimeout().toMillis()));
-            connection = start(socket, true, attachment);
+            connection = start(socket, true, attachment, listener);
         } catch (IOException | RuntimeException e) {
             closeQuietly(socket);
             throw e;
@@ -285,7 +294,8 @@ public final class DefaultConnectionManager<M> implements ConnectionManager<M> {
         }
     }
 
-    private VigilConnection<M> start(Socket raw, boolean client, @Nullable Object attachment) throws IOException {
+    private VigilConnection<M> start(Socket raw, boolean client, @Nullable Object attachment,
+                                     ConnectionListener<M> listener) throws IOException {
         raw.setTcpNoDelay(settings.tcpNoDelay());
         raw.setKeepAlive(true);
         Socket socket = raw;
@@ -304,7 +314,8 @@ public final class DefaultConnectionManager<M> implements ConnectionManager<M> {
             socket = ssl;
         }
         long id = CONNECTION_IDS.incrementAndGet();
-        VigilConnection<M> connection = new VigilConnection<>(this, settings, socket, raw, client, id, timer, ticker);
+        VigilConnection<M> connection = new VigilConnection<>(this, settings.withListener(listener), socket, raw, client,
+                id, timer, ticker);
         connection.attach(attachment);
         live.put(id, connection);
         if (client) {

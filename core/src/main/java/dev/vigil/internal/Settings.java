@@ -23,6 +23,14 @@ public record Settings<M>(MessageCodec<M> codec, ConnectionListener<M> listener,
                           int maxConnectionsPerAddress, @Nullable ConnectionFilter connectionFilter,
                           @Nullable SSLContext tls, MetricsObserver metrics) {
 
+    /** {@return these settings with another listener (a connection's own), or these if it is the same} */
+    Settings<M> withListener(ConnectionListener<M> listener) {
+        return listener == this.listener ? this : new Settings<>(codec, listener, heartbeat, minPeerPingInterval,
+                maxPingStrikes, maxFrameSize, maxQueuedMessages, backpressure, connectTimeout, handshakeTimeout,
+                closeTimeout, shutdownGrace, tcpNoDelay, maxConnections, maxConnectionsPerAddress, connectionFilter,
+                tls, metrics);
+    }
+
     boolean lineMode() {
         return codec.framing() == MessageCodec.Framing.LINES;
     }

@@ -99,6 +99,7 @@ public final class Logs {
      * @return the first matching event
      * @throws AssertionError if none came within the timeout; its message lists what was logged
      * @throws IllegalStateException if SLF4J is not bound to {@link RecordingLogProvider}
+     * @throws InterruptedException if interrupted while waiting
      */
     public static LogRecord await(Level level, String fragment, Duration timeout) throws InterruptedException {
         return await(matching(level, fragment), level + " line containing \"" + fragment + "\"", timeout);
@@ -113,6 +114,7 @@ public final class Logs {
      * @return the first matching event
      * @throws AssertionError if none came within the timeout; its message lists what was logged
      * @throws IllegalStateException if SLF4J is not bound to {@link RecordingLogProvider}
+     * @throws InterruptedException if interrupted while waiting
      */
     public static LogRecord await(Predicate<LogRecord> condition, String what, Duration timeout)
             throws InterruptedException {

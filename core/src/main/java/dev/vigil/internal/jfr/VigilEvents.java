@@ -6,6 +6,7 @@ import dev.vigil.ConnectionState;
 import dev.vigil.RttStats;
 import jdk.jfr.Event;
 import jdk.jfr.EventType;
+import jdk.jfr.FlightRecorder;
 import org.jetbrains.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,8 +17,11 @@ import java.net.InetSocketAddress;
 
 /**
  * What the connection machinery calls to emit Vigil's JFR events: one static call per event, made where the event
- * happens. Each call first asks whether its event is enabled in any running recording (a field read); when none
- * records it, the call returns at once and allocates nothing, so the call sites need no guard of their own.
+ * happens. Each call first asks whether Flight Recorder has been started in this JVM at all (a static field read),
+ * then whether its event is enabled in a running recording (another); when not, the call returns at once and
+ * allocates nothing, so the call sites need no guard of their own. Vigil registers its event types only once Flight
+ * Recorder has been started (by {@code -XX:StartFlightRecording}, {@code jcmd JFR.start} or the API): a JVM that
+ * never records does not start Flight Recorder because of Vigil.
  *
  * <p>Times are in nanoseconds. A negative time means "not applicable" and is recorded as such ({@code N/A} in
  * {@code jfr print}).
@@ -27,28 +31,51 @@ public final class VigilEvents {
     /** What JFR shows as N/A in a timespan field. */
     private static final long NOT_APPLICABLE = Long.MIN_VALUE;
 
-    private static final @Nullable EventType OPENED = type(ConnectionOpenedEvent.class);
-    private static final @Nullable EventType CLOSED = type(ConnectionClosedEvent.class);
-    private static final @Nullable EventType STATE_CHANGED = type(StateChangedEvent.class);
-    private static final @Nullable EventType HEARTBEAT_TIMEOUT = type(HeartbeatTimeoutEvent.class);
-    private static final @Nullable EventType SLOW_CONSUMER = type(SlowConsumerEvent.class);
-    private static final @Nullable EventType HANDSHAKE_REFUSED = type(HandshakeRefusedEvent.class);
+    /** Which event is which in {@link Types}. */
+    private static final int OPENED = 0;
+    private static final int CLOSED = 1;
+    private static final int STATE_CHANGED = 2;
+    private static final int HEARTBEAT_TIMEOUT = 3;
+    private static final int SLOW_CONSUMER = 4;
+    private static final int HANDSHAKE_REFUSED = 5;
 
     private VigilEvents() {
     }
 
-    private static @Nullable EventType type(Class<? extends Event> event) {
-        try {
-            return EventType.getEventType(event);
-        } catch (RuntimeException | LinkageError e) {
-            // A JVM without Flight Recorder: Vigil works the same, without events.
-            log.debug("JFR events unavailable ({}); Vigil records none", e.toString());
-            return null;
+    /** The event types, registered with Flight Recorder when first needed (the holder idiom: once, thread-safe). */
+    private static final class Types {
+        static final @Nullable EventType[] ALL = {
+                type(ConnectionOpenedEvent.class), type(ConnectionClosedEvent.class), type(StateChangedEvent.class),
+                type(HeartbeatTimeoutEvent.class), type(SlowConsumerEvent.class), type(HandshakeRefusedEvent.class)};
+
+        private static @Nullable EventType type(Class<? extends Event> event) {
+            try {
+                return EventType.getEventType(event);
+            } catch (RuntimeException | LinkageError e) {
+                log.debug("JFR event {} unavailable ({}); Vigil does not record it", event.getName(), e.toString());
+                return null;
+            }
         }
     }
 
-    private static boolean enabled(@Nullable EventType type) {
+    private static boolean enabled(int event) {
+        if (!RECORDER_PRESENT || !FlightRecorder.isInitialized()) {
+            return false; // no recording has ever run in this JVM: nothing can be enabled
+        }
+        EventType type = Types.ALL[event];
         return type != null && type.isEnabled();
+    }
+
+    /** Whether this JVM has Flight Recorder's API at all (a runtime image without jdk.jfr has not). */
+    private static final boolean RECORDER_PRESENT = recorderPresent();
+
+    private static boolean recorderPresent() {
+        try {
+            FlightRecorder.isInitialized();
+            return true;
+        } catch (LinkageError e) {
+            return false;
+        }
     }
 
     /**

@@ -27,7 +27,9 @@ class LogsTest {
         log.debug("not kept {}", 1);
         log.info("kept {} of {}", 1, 2);
         log.warn("with a cause", cause);
-        assertEquals(0, Logs.find(Level.DEBUG, "not kept").size(), "below the default threshold, INFO");
+        if (System.getProperty("vigil.test.logLevel") == null) {
+            assertEquals(0, Logs.find(Level.DEBUG, "not kept").size(), "below the default threshold, INFO");
+        }
         LogRecord info = Logs.find(Level.INFO, "kept 1 of 2").getFirst();
         assertEquals("dev.vigil.Sample", info.logger());
         assertEquals("Sample", info.shortLogger());

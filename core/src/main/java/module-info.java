@@ -7,6 +7,7 @@
 @SuppressWarnings("module") // dev.vigil.testing is built after this module
 module dev.vigil {
     requires org.slf4j;
+    requires jdk.jfr;
     requires static transitive org.jetbrains.annotations;
 
     exports dev.vigil;

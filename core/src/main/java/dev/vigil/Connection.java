@@ -77,6 +77,28 @@ public interface Connection<M> {
     @Nullable Object attachment();
 
     /**
+     * Returns the attachment as the type it was attached as, so that a listener needs no cast:
+     * {@code Session session = connection.attachment(Session.class);}
+     *
+     * <p>A connection with a listener of its own ({@link ConnectionManager#connect(InetSocketAddress,
+     * ConnectionListener)}) often needs no attachment at all: the listener object can hold the state.
+     *
+     * @param type the class of the attachment (or a supertype of it)
+     * @param <T>  its type
+     * @return the attachment, or {@code null} if there is none
+     * @throws ClassCastException if the attachment is not a {@code type}; the message names both classes
+     * @implSpec The default reads {@link #attachment()} once and checks it with {@code type}.
+     */
+    default <T> @Nullable T attachment(Class<T> type) {
+        Object attachment = attachment();
+        if (attachment == null || type.isInstance(attachment)) {
+            return type.cast(attachment);
+        }
+        throw new ClassCastException(this + ": the attachment is a " + attachment.getClass().getName()
+                + ", not a " + type.getName());
+    }
+
+    /**
      * Attaches an object of your own to this connection (a session, a user id), replacing any earlier one.
      *
      * @param attachment the object, or {@code null} to clear it

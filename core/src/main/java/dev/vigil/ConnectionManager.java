@@ -94,6 +94,43 @@ public interface ConnectionManager<M> extends AutoCloseable {
     Connection<M> connect(InetSocketAddress address, @Nullable Object attachment) throws IOException;
 
     /**
+     * Opens a client connection whose events go to a listener of its own, as the JDK's
+     * {@code WebSocket.Builder.buildAsync(uri, listener)} does; otherwise as {@link #connect(InetSocketAddress)}.
+     *
+     * <p>The listener gets every call for this connection, {@link ConnectionListener#onOpen} (before this method
+     * returns) to {@link ConnectionListener#onClose}, under the same {@linkplain ConnectionListener contract} as a
+     * manager's listener; the manager's {@linkplain Builder#listener listener} hears nothing of this connection. As
+     * the calls for one connection never overlap, a listener that serves only this connection needs no locking of
+     * its own, and it can hold the connection's state (a session, a user) in its fields instead of an
+     * {@linkplain Connection#attachment() attachment}. The manager's {@link MetricsObserver} still observes the
+     * connection.
+     *
+     * @param address  the server
+     * @param listener the listener of this connection only
+     * @return the open connection
+     * @throws IOException if the connection cannot be opened
+     * @throws NullPointerException if {@code listener} is null (note that {@code connect(address, null)} means this
+     *                              method; to connect without an attachment, call {@link #connect(InetSocketAddress)})
+     */
+    default Connection<M> connect(InetSocketAddress address, ConnectionListener<M> listener) throws IOException {
+        return connect(address, listener, null);
+    }
+
+    /**
+     * Opens a client connection with a listener of its own ({@link #connect(InetSocketAddress, ConnectionListener)})
+     * and an attachment already in place when {@link ConnectionListener#onOpen} runs.
+     *
+     * @param address    the server
+     * @param listener   the listener of this connection only
+     * @param attachment the object to attach, or {@code null}
+     * @return the open connection
+     * @throws IOException if the connection cannot be opened
+     * @throws NullPointerException if {@code listener} is null
+     */
+    Connection<M> connect(InetSocketAddress address, ConnectionListener<M> listener, @Nullable Object attachment)
+            throws IOException;
+
+    /**
      * Opens a client connection; see {@link #connect(InetSocketAddress)}.
      *
      * @param host the server's host name or address

@@ -5,7 +5,7 @@ import java.time.Duration;
 
 /**
  * Hears the numbers a metrics system wants, with no metrics library in Vigil: bind it to Micrometer, Prometheus or
- * your own counters (the examples module has a Micrometer binding). Set with
+ * your own counters (the {@code dev.vigil:vigil-micrometer} module is a Micrometer binding). Set with
  * {@link ConnectionManager.Builder#metrics}. Heartbeat timeouts are closes whose reason is
  * {@link CloseReason.Kind#HEARTBEAT_TIMEOUT}; queue depth is {@link ConnectionStats#queuedMessages()}, read when your
  * gauge is sampled.

@@ -3,6 +3,7 @@ package dev.vigil.internal;
 import dev.vigil.CloseReason;
 import dev.vigil.ConnectionFilter;
 import dev.vigil.MetricsObserver;
+import dev.vigil.internal.jfr.VigilEvents;
 import dev.vigil.internal.wire.CloseFrame;
 import org.jetbrains.annotations.Nullable;
 import org.slf4j.Logger;
@@ -115,6 +116,7 @@ final class AcceptLoop<M> {
     private void refuse(Socket socket, String reason) {
         long refusedSoFar = refusals.incrementAndGet();
         metrics.refused((InetSocketAddress) socket.getRemoteSocketAddress(), reason);
+        VigilEvents.handshakeRefused((InetSocketAddress) socket.getRemoteSocketAddress(), reason, false);
         long now = ticker.nanoTime();
         long last = lastRefusalLog.get();
         if (now - last >= TimeUnit.SECONDS.toNanos(1) && lastRefusalLog.compareAndSet(last, now)) {

@@ -3,6 +3,7 @@ package dev.vigil.internal;
 import dev.vigil.CloseReason;
 import dev.vigil.Connection;
 import dev.vigil.ConnectionClosedException;
+import dev.vigil.ConnectionListener;
 import dev.vigil.internal.io.SocketConnection;
 import org.jetbrains.annotations.Nullable;
 
@@ -19,7 +20,8 @@ final class Connector<M> {
     /** Sets up a connected socket as a connection. */
     @FunctionalInterface
     interface Starter<M> {
-        SocketConnection<M> start(Socket socket, @Nullable Object attachment) throws IOException;
+        SocketConnection<M> start(Socket socket, ConnectionListener<M> listener, @Nullable Object attachment)
+                throws IOException;
     }
 
     private final Settings<M> settings;
@@ -32,13 +34,14 @@ final class Connector<M> {
         this.starter = starter;
     }
 
-    Connection<M> connect(InetSocketAddress address, @Nullable Object attachment) throws IOException {
+    Connection<M> connect(InetSocketAddress address, ConnectionListener<M> listener, @Nullable Object attachment)
+            throws IOException {
         long deadline = ticker.nanoTime() + settings.connectTimeout().toNanos();
         Socket socket = new Socket();
         SocketConnection<M> connection;
         try {
             socket.connect(address, (int) Math.max(1, settings.connectTimeout().toMillis()));
-            connection = starter.start(socket, attachment);
+            connection = starter.start(socket, listener, attachment);
         } catch (IOException | RuntimeException e) {
             DefaultConnectionManager.closeQuietly(socket);
             throw e;

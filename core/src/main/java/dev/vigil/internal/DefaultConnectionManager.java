@@ -1,6 +1,7 @@
 package dev.vigil.internal;
 
 import dev.vigil.Connection;
+import dev.vigil.ConnectionListener;
 import dev.vigil.ConnectionManager;
 import dev.vigil.HeartbeatPolicy;
 import dev.vigil.MetricsObserver;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -82,8 +84,8 @@ final class DefaultConnectionManager<M> implements ConnectionManager<M>, SocketC
         byte[] refusingHello = hasHello
                 ? Hello.encode(interval, timeout, minPing, settings.maxFrameSize(), Hello.FLAG_REFUSING) : new byte[0];
         this.acceptLoop = new AcceptLoop<>(settings, registry, metrics, ticker, refusingHello,
-                socket -> start(socket, false, null));
-        this.connector = new Connector<>(settings, ticker, (socket, attachment) -> start(socket, true, attachment));
+                socket -> start(socket, false, settings.listener(), null));
+        this.connector = new Connector<>(settings, ticker, (socket, listener, attachment) -> start(socket, true, listener, attachment));
     }
 
     Settings<M> settings() {
@@ -151,12 +153,20 @@ final class DefaultConnectionManager<M> implements ConnectionManager<M>, SocketC
 
     @Override
     public Connection<M> connect(InetSocketAddress address, @Nullable Object attachment) throws IOException {
-        checkRunning();
-        timer.start();
-        return connector.connect(address, attachment);
+        return connect(address, settings.listener(), attachment);
     }
 
-    private SocketConnection<M> start(Socket raw, boolean client, @Nullable Object attachment) throws IOException {
+    @Override
+    public Connection<M> connect(InetSocketAddress address, ConnectionListener<M> listener,
+                                 @Nullable Object attachment) throws IOException {
+        Objects.requireNonNull(listener, "listener (to connect without an attachment, call connect(address))");
+        checkRunning();
+        timer.start();
+        return connector.connect(address, listener, attachment);
+    }
+
+    private SocketConnection<M> start(Socket raw, boolean client, ConnectionListener<M> listener,
+                                      @Nullable Object attachment) throws IOException {
         raw.setTcpNoDelay(settings.tcpNoDelay());
         raw.setKeepAlive(true);
         Socket socket = raw;
@@ -177,7 +187,7 @@ final class DefaultConnectionManager<M> implements ConnectionManager<M>, SocketC
         long id = CONNECTION_IDS.incrementAndGet();
         LivenessJudge judge = new LivenessJudge(settings.heartbeat(), () -> ThreadLocalRandom.current().nextDouble(),
                 this::warnIntervalRaised);
-        SocketConnection<M> connection = new SocketConnection<>(settings, settings.listener(), judge, metrics,
+        SocketConnection<M> connection = new SocketConnection<>(settings, listener, judge, metrics,
                 ticker::nanoTime, id, client, hello, this, socket, raw);
         connection.attach(attachment);
         registry.add(connection);

@@ -56,8 +56,8 @@ public final class Main {
                         HealthDemo.run(HealthOptions.from(o), out);
                         return 0;
                     }),
-            new Example("metrics", "Vigil's MetricsObserver bound to Micrometer: connections, closes by reason, "
-                    + "frames, bytes, heartbeat RTT percentiles, queue depth",
+            new Example("metrics", "Vigil's meters in Micrometer (vigil-micrometer): connections, closes by kind, "
+                    + "frames, bytes, heartbeat RTT percentiles, queued messages",
                     List.of("metrics", "metrics --clients 10 --messages 50"), MetricsExample.SPECS,
                     MetricsExample::main));
 

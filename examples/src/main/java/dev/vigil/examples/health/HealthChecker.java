@@ -34,8 +34,11 @@ import java.util.function.Consumer;
  * </ul>
  * Note that Vigil PINGs only a connection that has been quiet for the policy's interval, so RTT is sampled in the
  * gaps between requests; under constant traffic, measure your requests' latency as well.
+ *
+ * <p>Each backend's connection has a listener of its own ({@link ConnectionManager#connect(InetSocketAddress,
+ * ConnectionListener)}) that knows its {@link Backend}: no attachment, no cast, no lookup.
  */
-final class HealthChecker implements ConnectionListener<String>, AutoCloseable {
+final class HealthChecker implements AutoCloseable {
 
     /** Where a backend stands, worst last. */
     enum Status { HEALTHY, SLOW, SUSPECT, DOWN }
@@ -93,7 +96,6 @@ final class HealthChecker implements ConnectionListener<String>, AutoCloseable {
         this.responses = responses;
         this.manager = ConnectionManager.builder(MessageCodec.utf8())
                 .heartbeat(policy)
-                .listener(this)
                 .shutdownGrace(Duration.ofMillis(500))
                 .build();
     }
@@ -101,9 +103,27 @@ final class HealthChecker implements ConnectionListener<String>, AutoCloseable {
     /** Connects to a backend and adds it to the pool. */
     Backend add(String name, InetSocketAddress address) throws IOException {
         Backend b = new Backend(name);
-        Connection<String> c = manager.connect(address);
-        c.attach(b);
-        b.connection = c;
+        manager.connect(address, new ConnectionListener<>() {
+            @Override
+            public void onOpen(Connection<String> c) {
+                b.connection = c; // the first call, before connect returns and before any other for this connection
+            }
+
+            @Override
+            public void onMessage(Connection<String> c, String response) {
+                responses.accept(b, response);
+            }
+
+            @Override
+            public void onStateChange(Connection<String> c, ConnectionState from, ConnectionState to) {
+                evaluate(b, null); // take a SUSPECT backend out at once, not at the next periodic check
+            }
+
+            @Override
+            public void onClose(Connection<String> c, CloseReason reason) {
+                evaluate(b, reason);
+            }
+        });
         backends.add(b);
         return b;
     }
@@ -150,25 +170,6 @@ final class HealthChecker implements ConnectionListener<String>, AutoCloseable {
             b.status = now;
             changes.accept(new Change(b, was, now, rtt.smoothed(), reason != null ? reason
                     : c == null ? null : c.closeReason()));
-        }
-    }
-
-    @Override
-    public void onMessage(Connection<String> c, String response) {
-        responses.accept((Backend) c.attachment(), response);
-    }
-
-    @Override
-    public void onStateChange(Connection<String> c, ConnectionState from, ConnectionState to) {
-        if (c.attachment() instanceof Backend b) {
-            evaluate(b, null); // take a SUSPECT backend out at once, not at the next periodic check
-        }
-    }
-
-    @Override
-    public void onClose(Connection<String> c, CloseReason reason) {
-        if (c.attachment() instanceof Backend b) {
-            evaluate(b, reason);
         }
     }
 

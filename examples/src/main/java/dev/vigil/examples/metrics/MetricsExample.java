@@ -6,7 +6,11 @@ import dev.vigil.ConnectionManager;
 import dev.vigil.HeartbeatPolicy;
 import dev.vigil.MessageCodec;
 import dev.vigil.examples.Options;
+import dev.vigil.micrometer.VigilMetrics;
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.io.PrintStream;
@@ -18,8 +22,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Vigil's metrics in Micrometer: an echo server with {@link MicrometerMetrics}, a few clients that talk and pause (so
- * heartbeats measure RTT), one that is closed, and the registry printed at the end.
+ * Vigil's metrics in Micrometer: an echo server with {@link VigilMetrics} (the {@code vigil-micrometer} module), a
+ * few clients that talk and pause (so heartbeats measure RTT), one that is closed, and the registry printed at the
+ * end. The RTT timer's percentiles are chosen here, with a {@link MeterFilter}, as for any Micrometer timer.
  */
 public final class MetricsExample {
 
@@ -45,7 +50,15 @@ public final class MetricsExample {
     public static SimpleMeterRegistry run(int clients, int messages, Duration every, PrintStream out)
             throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        MicrometerMetrics metrics = new MicrometerMetrics(registry, "echo-server");
+        registry.config().meterFilter(new MeterFilter() {
+            @Override
+            public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+                return id.getName().equals("vigil.rtt")
+                        ? DistributionStatisticConfig.builder().percentiles(0.5, 0.99).build().merge(config)
+                        : config;
+            }
+        });
+        VigilMetrics metrics = new VigilMetrics(registry, Tags.of("manager", "echo-server"));
         HeartbeatPolicy heartbeat = HeartbeatPolicy.fixed(Duration.ofMillis(20), Duration.ofSeconds(1));
         try (ConnectionManager<String> server = ConnectionManager.builder(MessageCodec.utf8())
                 .heartbeat(heartbeat).metrics(metrics)
@@ -57,7 +70,6 @@ public final class MetricsExample {
                 }).build();
              ConnectionManager<String> client = ConnectionManager.builder(MessageCodec.utf8())
                      .heartbeat(HeartbeatPolicy.none()).build()) {
-            metrics.bindGauges(server);
             InetSocketAddress address = server.bind(new InetSocketAddress("127.0.0.1", 0));
             List<Connection<String>> connections = new java.util.ArrayList<>();
             for (int i = 0; i < clients; i++) {

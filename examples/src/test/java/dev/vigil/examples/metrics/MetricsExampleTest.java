@@ -22,19 +22,20 @@ class MetricsExampleTest {
                 new PrintStream(printed, true, StandardCharsets.UTF_8));
 
         assertEquals(3, registry.get("vigil.connections.opened").counter().count());
-        double framesIn = registry.get("vigil.frames").tag("direction", "in").counter().count();
-        long pongs = registry.get("vigil.heartbeat.rtt").timer().count();
+        double framesIn = registry.get("vigil.frames.received").counter().count();
+        long pongs = registry.get("vigil.rtt").timer().count();
         // 30 messages, a PONG for each RTT sample, and each client connection's CLOSE frame (one closed, then the
         // client manager shut down with the other two).
         assertEquals(30 + pongs + 3, framesIn, "frames in: " + framesIn + " with " + pongs + " PONGs");
-        assertTrue(registry.get("vigil.frames").tag("direction", "out").counter().count() >= 30);
-        assertTrue(registry.get("vigil.bytes").tag("direction", "in").counter().count() >= 30 * (5 + 7));
-        assertTrue(registry.get("vigil.heartbeat.rtt").timer().count() >= 1, "heartbeats measured RTT in the pauses");
-        assertEquals(1, registry.get("vigil.connections.closed").tag("reason", "CLOSED_BY_PEER").counter().count());
-        assertEquals(2, registry.get("vigil.connections.closed").tag("reason", "SHUTDOWN").counter().count());
+        assertTrue(registry.get("vigil.frames.sent").counter().count() >= 30);
+        assertTrue(registry.get("vigil.bytes.received").counter().count() >= 30 * (5 + 7));
+        assertTrue(registry.get("vigil.rtt").timer().count() >= 1, "heartbeats measured RTT in the pauses");
+        assertEquals(1, registry.get("vigil.connections.closed").tag("kind", "CLOSED_BY_PEER").counter().count());
+        assertEquals(2, registry.get("vigil.connections.closed").tag("kind", "SHUTDOWN").counter().count());
         String output = printed.toString(StandardCharsets.UTF_8);
-        assertTrue(output.contains("vigil.heartbeat.rtt"), output);
-        assertTrue(output.matches("(?s).*vigil\\.connections\\.open .*value=2\\.0.*"),
+        assertTrue(output.matches("(?s).*vigil\\.rtt\\.percentile .*phi=0\\.5.*"), "the percentiles the example asked for: "
+                + output);
+        assertTrue(output.matches("(?s).*vigil\\.connections\\.active .*value=2\\.0.*"),
                 "the gauge read two open connections while the example ran: " + output);
     }
 }

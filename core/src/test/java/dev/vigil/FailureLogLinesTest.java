@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * failure, naming the connection and the numbers, with the exception where there is one.
  */
 class FailureLogLinesTest {
-    private static final String CONNECTION_LOGGER = "dev.vigil.internal.VigilConnection";
+    private static final String CONNECTION_LOGGER = "dev.vigil.internal.conn.ConnectionCore";
 
     @Test
     @Timeout(30)

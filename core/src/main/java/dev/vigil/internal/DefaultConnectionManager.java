@@ -148,7 +148,7 @@ final class DefaultConnectionManager<M> implements ConnectionManager<M>, SocketC
 
     @Override
     public Connection<M> connect(InetSocketAddress address) throws IOException {
-        return connect(address, null);
+        return connect(address, settings.listener(), null);
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.vigil.ConnectionStats;
 import dev.vigil.MetricsObserver;
 import dev.vigil.RttStats;
 import dev.vigil.internal.Settings;
+import dev.vigil.internal.jfr.VigilEvents;
 import dev.vigil.internal.wire.Fatal;
 import dev.vigil.internal.wire.Framing;
 import dev.vigil.internal.wire.InboundBuffer;
@@ -193,6 +194,7 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
         timing.opened(now);
         registered();
         metrics.opened(this);
+        VigilEvents.opened(this);
         schedule(now);
         openCalled = true;
         dispatch.open();
@@ -228,6 +230,7 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
         unregistered();
         if (openCalled) {
             metrics.closed(this, reason);
+            VigilEvents.closed(this, reason, clock.nanoTime() - inbound.lastArrival(), rtt());
         } else {
             metrics.handshakeFailed(remoteAddress(), reason);
         }

@@ -4,6 +4,7 @@ import dev.vigil.CloseReason;
 import dev.vigil.CloseReason.Kind;
 import dev.vigil.MessageCodec;
 import dev.vigil.MetricsObserver;
+import dev.vigil.internal.jfr.VigilEvents;
 import dev.vigil.internal.wire.Fatal;
 import dev.vigil.internal.wire.FrameHandler;
 import dev.vigil.internal.wire.Framing;
@@ -122,6 +123,11 @@ final class Inbound<M> implements FrameHandler {
         }
     }
 
+    /** {@return when bytes last arrived (reader thread)} */
+    long lastArrival() {
+        return lastArrival;
+    }
+
     /** Why an end of stream here ends the connection, or null if it is an ordinary close by the peer. */
     @Nullable CloseReason endOfStream() {
         return switch (stage) {
@@ -161,6 +167,7 @@ final class Inbound<M> implements FrameHandler {
         framing.decode(buffer, this);
         CloseReason reason = core.closeReason();
         if (reason != null) {
+            VigilEvents.handshakeRefused(core.remoteAddress(), reason.message(), true);
             throw new Fatal(reason.kind(), "refused by the peer");
         }
     }

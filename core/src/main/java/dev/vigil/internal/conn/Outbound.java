@@ -6,6 +6,7 @@ import dev.vigil.CloseReason.Kind;
 import dev.vigil.ConnectionClosedException;
 import dev.vigil.MessageCodec;
 import dev.vigil.MetricsObserver;
+import dev.vigil.internal.jfr.VigilEvents;
 import dev.vigil.internal.wire.Framing;
 import dev.vigil.internal.wire.OutBuffer;
 import org.jetbrains.annotations.Nullable;
@@ -110,6 +111,7 @@ final class Outbound<M> {
         boolean inline = false;
         boolean spawn = false;
         boolean slowConsumer = false;
+        int queuedAtOverflow = 0;
         lock.lock();
         try {
             while (true) {
@@ -128,6 +130,7 @@ final class Outbound<M> {
                 }
                 if (policy == BackpressurePolicy.CLOSE) {
                     slowConsumer = true;
+                    queuedAtOverflow = queue.size() + inFlight;
                     break;
                 }
                 try {
@@ -150,6 +153,7 @@ final class Outbound<M> {
             lock.unlock();
         }
         if (slowConsumer) {
+            VigilEvents.slowConsumer(core, queuedAtOverflow, maxQueued);
             core.abort(CloseReason.local(Kind.SLOW_CONSUMER, "peer reads too slowly: " + maxQueued
                     + " messages queued"), false);
             future.completeExceptionally(new ConnectionClosedException(core.requireCloseReason()));

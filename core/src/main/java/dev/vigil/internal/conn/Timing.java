@@ -5,6 +5,7 @@ import dev.vigil.CloseReason.Kind;
 import dev.vigil.ConnectionState;
 import dev.vigil.RttStats;
 import dev.vigil.internal.Durations;
+import dev.vigil.internal.jfr.VigilEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +71,7 @@ final class Timing<M> {
         }
         if (core.state() == ConnectionState.SUSPECT && core.transition(ConnectionState.SUSPECT,
                 ConnectionState.ACTIVE)) {
+            VigilEvents.stateChanged(core, ConnectionState.SUSPECT, ConnectionState.ACTIVE, -1);
             core.dispatch.stateChange(ConnectionState.SUSPECT, ConnectionState.ACTIVE);
         }
     }
@@ -125,10 +127,13 @@ final class Timing<M> {
             if (!core.heartbeatTimeout(deadReason(verdict), now)) {
                 return ConnectionCore.NO_DEADLINE;
             }
+            VigilEvents.heartbeatTimeout(core, verdict.silence(), heartbeat.pings() - core.pings.answered(),
+                    verdict.stalled(), heartbeat.rtt());
             return core.closeDeadline();
         }
         if (verdict.suspect() && core.transition(ConnectionState.ACTIVE, ConnectionState.SUSPECT)) {
             log.info("{}: peer suspect after {} of silence", core, Durations.format(verdict.judged()));
+            VigilEvents.stateChanged(core, ConnectionState.ACTIVE, ConnectionState.SUSPECT, verdict.judged());
             core.dispatch.postStateChange(ConnectionState.ACTIVE, ConnectionState.SUSPECT);
         }
         if (verdict.ping()) {

@@ -1,6 +1,7 @@
 package dev.vigil;
 
 import dev.vigil.internal.DefaultReconnectingClient;
+import dev.vigil.internal.Ticker;
 import org.jetbrains.annotations.Nullable;
 
 import java.net.InetSocketAddress;
@@ -70,7 +71,8 @@ public interface ReconnectingClient<M> extends AutoCloseable {
      */
     static <M> ReconnectingClient<M> start(ConnectionManager.Builder<M> builder, ReconnectPolicy policy,
                                            ReconnectListener<M> listener, List<InetSocketAddress> endpoints) {
-        return DefaultReconnectingClient.start(builder, policy, listener, endpoints, new SplittableRandom());
+        return DefaultReconnectingClient.start(builder, policy, listener, endpoints, new SplittableRandom(),
+                Ticker.SYSTEM);
     }
 
     /**

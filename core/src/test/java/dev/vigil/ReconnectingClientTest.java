@@ -9,6 +9,7 @@ import dev.vigil.RecordingListener.Message;
 import dev.vigil.RecordingListener.Open;
 import dev.vigil.internal.DefaultReconnectingClient;
 import dev.vigil.internal.FakeTicker;
+import dev.vigil.internal.Ticker;
 import dev.vigil.testing.FaultProxy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -87,7 +88,7 @@ class ReconnectingClientTest {
     private ReconnectingClient<String> client(ConnectionManager.Builder<String> builder, ReconnectPolicy policy,
                                               RecordingListener<String> recorder, InetSocketAddress... endpoints) {
         return closeLater(DefaultReconnectingClient.start(builder, policy, recorder, List.of(endpoints),
-                ReconnectPolicyTest.HIGHEST));
+                ReconnectPolicyTest.HIGHEST, Ticker.SYSTEM));
     }
 
     /**

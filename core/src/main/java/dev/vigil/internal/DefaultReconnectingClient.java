@@ -3,7 +3,6 @@ package dev.vigil.internal;
 import dev.vigil.CloseReason;
 import dev.vigil.Connection;
 import dev.vigil.ConnectionClosedException;
-import dev.vigil.ConnectionListener;
 import dev.vigil.ConnectionManager;
 import dev.vigil.ConnectionState;
 import dev.vigil.ReconnectListener;
@@ -38,8 +37,6 @@ import java.util.random.RandomGenerator;
 public final class DefaultReconnectingClient<M> implements ReconnectingClient<M> {
     private static final Logger log = LoggerFactory.getLogger(DefaultReconnectingClient.class);
     private static final AtomicLong IDS = new AtomicLong();
-    /** The client whose connection callback this thread is running, so that close() there does not wait on itself. */
-    private static final ThreadLocal<DefaultReconnectingClient<?>> IN_CALLBACK = new ThreadLocal<>();
 
     private final String name = "vigil-reconnect-" + IDS.incrementAndGet();
     private final ReconnectPolicy policy;
@@ -75,28 +72,10 @@ public final class DefaultReconnectingClient<M> implements ReconnectingClient<M>
         this.ticker = ticker;
         this.down = CloseReason.local(CloseReason.Kind.IO_ERROR,
                 "not connected yet: the first attempt, to " + endpoints.getFirst() + ", is under way");
-        this.manager = builder.listener(new Forwarder()).build();
+        this.manager = builder.listener(new ForwardingListener<>(this, listener, new Ends())).build();
         this.loop = Thread.ofVirtual().name(name)
                 .uncaughtExceptionHandler((thread, error) -> log.error("uncaught exception in {}", name, error))
                 .unstarted(this::run);
-    }
-
-    /**
-     * Starts a client; see {@link ReconnectingClient#start}.
-     *
-     * @param builder   the settings of every connection; its listener is replaced
-     * @param policy    the backoff
-     * @param listener  the user's listener
-     * @param endpoints the servers, at least one
-     * @param random    where the backoff's jitter comes from; used on the client's own thread only
-     * @param <M>       the type of messages
-     * @return the client, connecting
-     * @throws IllegalArgumentException naming every argument that is missing or wrong
-     */
-    public static <M> DefaultReconnectingClient<M> start(ConnectionManager.Builder<M> builder,
-                                                         ReconnectPolicy policy, ReconnectListener<M> listener,
-                                                         List<InetSocketAddress> endpoints, RandomGenerator random) {
-        return start(builder, policy, listener, endpoints, random, Ticker.SYSTEM);
     }
 
     /**
@@ -198,7 +177,7 @@ public final class DefaultReconnectingClient<M> implements ReconnectingClient<M>
         } finally {
             lock.unlock();
         }
-        if (Thread.currentThread() == loop || IN_CALLBACK.get() == this) {
+        if (Thread.currentThread() == loop || ForwardingListener.inCallbackOf(this)) {
             return;
         }
         try {
@@ -434,53 +413,12 @@ public final class DefaultReconnectingClient<M> implements ReconnectingClient<M>
         return "ReconnectingClient[" + name + ", " + state() + ", " + endpoints + "]";
     }
 
-    // ---- the connections' listener ----
+    // ---- the connections' ends ----
 
-    /** Forwards every connection event to the user's listener, and tells the loop when a connection has ended. */
-    private final class Forwarder implements ConnectionListener<M> {
-
+    /** Keeps {@link #current} and {@link #down} true as connections end, and wakes the loop once onClose returned. */
+    private final class Ends implements ForwardingListener.Ends<M> {
         @Override
-        public void onOpen(Connection<M> connection) {
-            DefaultReconnectingClient<?> outer = enter();
-            try {
-                listener.onOpen(connection);
-            } finally {
-                exit(outer);
-            }
-        }
-
-        @Override
-        public void onMessage(Connection<M> connection, M message) {
-            DefaultReconnectingClient<?> outer = enter();
-            try {
-                listener.onMessage(connection, message);
-            } finally {
-                exit(outer);
-            }
-        }
-
-        @Override
-        public void onStateChange(Connection<M> connection, ConnectionState from, ConnectionState to) {
-            DefaultReconnectingClient<?> outer = enter();
-            try {
-                listener.onStateChange(connection, from, to);
-            } finally {
-                exit(outer);
-            }
-        }
-
-        @Override
-        public void onError(Connection<M> connection, Throwable error) {
-            DefaultReconnectingClient<?> outer = enter();
-            try {
-                listener.onError(connection, error);
-            } finally {
-                exit(outer);
-            }
-        }
-
-        @Override
-        public void onClose(Connection<M> connection, CloseReason reason) {
+        public void ending(Connection<M> connection, CloseReason reason) {
             lock.lock();
             try {
                 if (current == connection) {
@@ -494,32 +432,16 @@ public final class DefaultReconnectingClient<M> implements ReconnectingClient<M>
             } finally {
                 lock.unlock();
             }
-            DefaultReconnectingClient<?> outer = enter();
+        }
+
+        @Override
+        public void ended(Connection<M> connection) {
+            lock.lock();
             try {
-                listener.onClose(connection, reason);
+                ended.add(connection);
+                changed.signalAll();
             } finally {
-                exit(outer);
-                lock.lock();
-                try {
-                    ended.add(connection);
-                    changed.signalAll();
-                } finally {
-                    lock.unlock();
-                }
-            }
-        }
-
-        private @Nullable DefaultReconnectingClient<?> enter() {
-            DefaultReconnectingClient<?> outer = IN_CALLBACK.get();
-            IN_CALLBACK.set(DefaultReconnectingClient.this);
-            return outer;
-        }
-
-        private void exit(@Nullable DefaultReconnectingClient<?> outer) {
-            if (outer == null) {
-                IN_CALLBACK.remove();
-            } else {
-                IN_CALLBACK.set(outer);
+                lock.unlock();
             }
         }
     }

@@ -146,11 +146,12 @@ final class Liveness {
      *
      * @param now       the current time
      * @param since     when the silence began (the reader's last wait for bytes)
-     * @param pauses    this JVM's measured stalls; the part of the silence they cover is not the peer's
+     * @param pauses    this JVM's measured stalls ({@link LocalPauses}); the part of the silence they cover is not
+     *                  the peer's
      * @param suspected whether the peer is suspect already
      * @return the verdict, with when to ask again
      */
-    Verdict evaluate(long now, long since, LocalPauses pauses, boolean suspected) {
+    Verdict evaluate(long now, long since, Stalls pauses, boolean suspected) {
         long pingAfter;
         long suspectAfter;
         long deadAfter;

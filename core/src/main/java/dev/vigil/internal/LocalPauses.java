@@ -17,7 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>The last {@value #CAPACITY} stalls are kept; an older stall stops being forgiven (a silence long enough to span
  * that many stalls is judged as if they had not happened). Thread-safe: the timer records, any thread may ask.
  */
-final class LocalPauses {
+final class LocalPauses implements Stalls {
     /** How many stalls are remembered. */
     static final int CAPACITY = 64;
 
@@ -60,8 +60,8 @@ final class LocalPauses {
         }
     }
 
-    /** {@return how much of {@code [from, to]} this JVM measurably stalled, in nanoseconds; 0 when it did not} */
-    long stalledWithin(long from, long to) {
+    @Override
+    public long stalledWithin(long from, long to) {
         if (to - from <= 0) {
             return 0;
         }

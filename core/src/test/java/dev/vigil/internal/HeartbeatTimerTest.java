@@ -91,4 +91,30 @@ class HeartbeatTimerTest {
         assertEquals(1, timer.localPauses().count());
         assertEquals(250 * MS, timer.localPauses().stalledWithin(due - 1000 * MS, clock.nanoTime()));
     }
+
+    @Test
+    void timeSpentRunningTasksIsNotAStallButAWakeUpLateAfterItIs() {
+        long t = clock.nanoTime();
+        // A slow task: it takes 300 ms (of the fake clock) to run, while another comes due.
+        timer.schedule(new HeartbeatTimer.Entry((now, pause) -> {
+            clock.advanceMillis(300);
+            return HeartbeatTimer.STOP;
+        }), t + MS);
+        List<Long> ran = new ArrayList<>();
+        timer.schedule(new HeartbeatTimer.Entry((now, pause) -> {
+            ran.add(now);
+            return HeartbeatTimer.STOP;
+        }), t + 100 * MS);
+        clock.advanceMillis(1);
+        timer.runDue(clock.nanoTime());
+        timer.runDue(clock.nanoTime()); // at once after the pass: the second task is 200 ms late, but not by a stall
+        assertEquals(List.of(t + 301 * MS), ran);
+        assertEquals(0, timer.localPauses().count());
+
+        long due = clock.nanoTime() + 50 * MS;
+        timer.schedule(new HeartbeatTimer.Entry((now, pause) -> HeartbeatTimer.STOP), due);
+        clock.advanceMillis(50 + 120); // asleep until the deadline, woken 120 ms after it
+        timer.runDue(clock.nanoTime());
+        assertEquals(120 * MS, timer.localPauses().totalNanos());
+    }
 }

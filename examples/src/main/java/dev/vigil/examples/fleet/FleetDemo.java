@@ -303,7 +303,8 @@ public final class FleetDemo {
                 CloseReason reason = java.util.Objects.requireNonNull(e.reason());
                 say("monitor", name + " is OFFLINE: " + reason.kind() + (reason.remote() ? " (it said so)" : "")
                         + (reason.kind() == CloseReason.Kind.HEARTBEAT_TIMEOUT
-                        ? ", nothing heard for " + FleetReport.secs(e.silence()) : "") + since);
+                        ? ", nothing heard for " + FleetReport.secs(e.silence()) + (e.localStall().isZero() ? ""
+                        : " (" + FleetReport.secs(e.localStall()) + " of it this JVM's own stall)") : "") + since);
             }
         }
     }
@@ -362,6 +363,7 @@ public final class FleetDemo {
                     noticed != null && noticed.type() == Monitor.Type.STALE,
                     noticed == null ? null : noticed.reason(),
                     noticed == null ? Duration.ZERO : noticed.silence(),
+                    noticed == null ? Duration.ZERO : noticed.localStall(),
                     suspect == null ? null : Duration.ofNanos(suspect.atNanos() - p.atNanos()),
                     expected, p.backAtNanos() > 0,
                     back == null ? null : Duration.ofNanos(back.atNanos() - p.atNanos()),

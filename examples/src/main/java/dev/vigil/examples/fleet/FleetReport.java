@@ -57,6 +57,8 @@ public record FleetReport(FleetOptions options, String policy, List<Failure> fai
      * @param reason        why Vigil closed the connection, when that is how the monitor noticed
      * @param silence       at the moment it was noticed: how long nothing at all (heartbeat closes) or no reading
      *                      (staleness) had arrived
+     * @param localStall    for a heartbeat timeout: how much of that silence this JVM itself measurably stalled,
+     *                      which Vigil did not count against the sensor; zero otherwise
      * @param suspectAfter  how long after the injection the connection went SUSPECT, or {@code null} if it never did
      * @param expected      what the policy promises: noticed within this long
      * @param comesBack     whether the sensor was scheduled to come back
@@ -64,16 +66,24 @@ public record FleetReport(FleetOptions options, String policy, List<Failure> fai
      * @param rtt           the connection's smoothed heartbeat RTT when noticed
      */
     public record Failure(int sensor, Mode mode, Duration injectedAt, @Nullable Duration noticedAfter,
-                          boolean byStaleness, @Nullable CloseReason reason, Duration silence,
+                          boolean byStaleness, @Nullable CloseReason reason, Duration silence, Duration localStall,
                           @Nullable Duration suspectAfter, Duration expected, boolean comesBack,
                           @Nullable Duration backAfter, Duration rtt) {
 
         /** The slack allowed on top of the promise for timer ticks and a busy two-core machine. */
         public static final Duration SLACK = Duration.ofMillis(250);
 
+        /**
+         * {@return what the policy promises for this failure: for a power loss, dead after its timeout of silence
+         * that was not our own measured stall}
+         */
+        public Duration promise() {
+            return mode == Mode.POWER_LOSS ? expected.plus(localStall) : expected;
+        }
+
         /** {@return whether it was noticed, in the right way, within what the policy promises} */
         public boolean asExpected() {
-            if (noticedAfter == null || noticedAfter.compareTo(expected.plus(SLACK)) > 0) {
+            if (noticedAfter == null || noticedAfter.compareTo(promise().plus(SLACK)) > 0) {
                 return false;
             }
             return switch (mode) {
@@ -95,6 +105,7 @@ public record FleetReport(FleetOptions options, String policy, List<Failure> fai
             CloseReason r = reason == null ? CloseReason.local(CloseReason.Kind.IO_ERROR, "?") : reason;
             return switch (r.kind()) {
                 case HEARTBEAT_TIMEOUT -> "HEARTBEAT_TIMEOUT after " + secs(silence) + " of silence"
+                        + (localStall.isZero() ? "" : ", " + secs(localStall) + " of it our own stall")
                         + (suspectAfter == null ? "" : ", SUSPECT at " + secs(suspectAfter));
                 case CLOSED_BY_PEER -> "CLOSED_BY_PEER" + (r.remote() ? " (its CLOSE frame)" : " (TCP FIN)");
                 default -> r.toString();
@@ -108,13 +119,14 @@ public record FleetReport(FleetOptions options, String policy, List<Failure> fai
         sb.append(String.format("%nFleet report: %d sensors for %s; heartbeat %s; monitor's staleness rule: no "
                 + "reading for %s%n%n", options.sensors(), secs(elapsed), policy, secs(options.staleAfter())));
         sb.append(String.format("  at: when the failure happened; noticed: how long until the monitor knew; promise: "
-                + "the longest the policy allows%n%n"));
+                + "the longest the policy allows (for a power loss: its timeout, plus the time this JVM itself was "
+                + "stalled during the silence, which Vigil measures and does not count against the sensor)%n%n"));
         sb.append(String.format("  %-12s %-12s %8s %9s  %-10s %s%n",
                 "sensor", "failure", "at", "noticed", "promise", "how"));
         for (Failure f : failures) {
             sb.append(String.format("  %-12s %-12s %8s %9s  %-10s %s%s%n", name(f.sensor()), f.mode().label(),
                     secs(f.injectedAt()), f.noticedAfter() == null ? "-" : "+" + secs(f.noticedAfter()),
-                    f.mode() == Mode.CLEAN_CLOSE ? "at once" : "<= " + secs(f.expected()),
+                    f.mode() == Mode.CLEAN_CLOSE ? "at once" : "<= " + secs(f.promise()),
                     f.asExpected() ? "" : "UNEXPECTED: ", f.how()));
         }
         List<Failure> back = failures.stream().filter(Failure::comesBack).toList();
@@ -128,7 +140,8 @@ public record FleetReport(FleetOptions options, String policy, List<Failure> fai
         }
         sb.append(String.format("%nSummary%n"));
         summary(sb, Mode.POWER_LOSS, "detected by heartbeat timeout, in", "the policy says dead after "
-                + secs(options.heartbeatTimeout()) + " of silence at the latest");
+                + secs(options.heartbeatTimeout()) + " of silence at the latest, not counting our own stalls"
+                + stalls());
         summary(sb, Mode.HANG, "caught by the staleness rule, in", "heartbeats prove the link, not the "
                 + "application: Vigil rightly kept these connections open");
         summary(sb, Mode.CLEAN_CLOSE, "reported as clean closes, in", "a CLOSE frame needs no timeout");
@@ -151,6 +164,21 @@ public record FleetReport(FleetOptions options, String policy, List<Failure> fai
         long ok = of.stream().filter(Failure::asExpected).count();
         String range = noticed.isEmpty() ? "-" : secs(noticed.getFirst()) + " to " + secs(noticed.getLast());
         sb.append(String.format("  %-12s %d/%d %s %s (%s)%n", mode.label(), ok, of.size(), verb, range, why));
+    }
+
+    /** {@return how much of each power loss's delay was our own measured stall, in words} */
+    private String stalls() {
+        List<Duration> stalls = failures.stream().filter(f -> f.mode() == Mode.POWER_LOSS && f.noticedAfter() != null
+                && !f.byStaleness()).map(Failure::localStall).sorted().toList();
+        if (stalls.isEmpty()) {
+            return "";
+        }
+        if (stalls.getLast().isZero()) {
+            return "; this JVM did not stall measurably during any of them";
+        }
+        Duration sum = stalls.stream().reduce(Duration.ZERO, Duration::plus);
+        return "; of each delay, " + secs(stalls.getFirst()) + " to " + secs(stalls.getLast()) + " (" + secs(sum)
+                + " in all) was this JVM's own measured stall";
     }
 
     /** {@return whether every failure was noticed as the policy promises and nothing healthy was declared dead} */

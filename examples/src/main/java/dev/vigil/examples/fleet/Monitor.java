@@ -5,6 +5,7 @@ import dev.vigil.Connection;
 import dev.vigil.ConnectionListener;
 import dev.vigil.ConnectionState;
 import dev.vigil.ConnectionStats;
+import dev.vigil.HeartbeatTimeoutException;
 import org.jetbrains.annotations.Nullable;
 
 import java.time.Duration;
@@ -47,8 +48,14 @@ final class Monitor implements ConnectionListener<Reading> {
      * @param silence for {@link Type#CLOSED}: how long nothing at all had arrived from the sensor; for
      *                {@link Type#STALE}: how long no reading had
      * @param rtt     the connection's smoothed heartbeat RTT at that moment
+     * @param localStall for a heartbeat timeout: how much of the silence this JVM itself was measurably stalled
+     *                (Vigil did not count it against the sensor); zero otherwise
      */
-    record Event(long atNanos, int sensor, Type type, @Nullable CloseReason reason, Duration silence, Duration rtt) {
+    record Event(long atNanos, int sensor, Type type, @Nullable CloseReason reason, Duration silence, Duration rtt,
+                 Duration localStall) {
+        Event(long atNanos, int sensor, Type type, @Nullable CloseReason reason, Duration silence, Duration rtt) {
+            this(atNanos, sensor, type, reason, silence, rtt, Duration.ZERO);
+        }
     }
 
     /** The monitor's view of one sensor, which outlives its connections. */
@@ -128,12 +135,21 @@ final class Monitor implements ConnectionListener<Reading> {
             }
             t.offline = true;
         }
-        // How long the sensor had been silent: for a heartbeat timeout this is the policy's deadline, give or take a
-        // timer tick, which is what the report holds it to.
-        ConnectionStats stats = connection.stats();
-        Duration silence = stats.lastFrameReceived() == null ? Duration.ZERO
-                : Duration.between(stats.lastFrameReceived(), Instant.now());
-        emit(new Event(now, t.id, Type.CLOSED, reason, silence, connection.rtt().smoothed()));
+        // How long the sensor had been silent. A heartbeat timeout carries Vigil's own numbers, taken when it gave
+        // its verdict: the silence, and the part of it that was our own stall (a GC pause, a stopped or starved JVM),
+        // which it did not hold against the sensor, so the verdict came that much later. Otherwise: since the last
+        // frame, by the wall clock.
+        Duration silence;
+        Duration stall = Duration.ZERO;
+        if (reason.cause() instanceof HeartbeatTimeoutException timeout) {
+            silence = timeout.silence();
+            stall = timeout.localStall();
+        } else {
+            ConnectionStats stats = connection.stats();
+            silence = stats.lastFrameReceived() == null ? Duration.ZERO
+                    : Duration.between(stats.lastFrameReceived(), Instant.now());
+        }
+        emit(new Event(now, t.id, Type.CLOSED, reason, silence, connection.rtt().smoothed(), stall));
     }
 
     /** Applies the staleness rule: an open connection with no reading for {@code staleAfter} is a hung sensor. */

@@ -64,8 +64,7 @@ public final class LivenessJudge implements HeartbeatJudge {
 
     @Override
     public Verdict judge(long now, long quietSince, boolean suspected, Pauses pauses) {
-        Liveness.Verdict v = liveness.evaluate(now, quietSince, StallLedger.ledgerOf(pauses, quietSince, now),
-                suspected);
+        Liveness.Verdict v = liveness.evaluate(now, quietSince, pauses::stalledWithin, suspected);
         return new Verdict(v.action() == Liveness.Action.PING, v.action() == Liveness.Action.SUSPECT,
                 v.action() == Liveness.Action.DEAD, v.next(), v.silence(), v.stalled());
     }

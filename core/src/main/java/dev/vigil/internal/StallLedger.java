@@ -8,9 +8,7 @@ import dev.vigil.internal.conn.Pauses;
  * stalls into.
  */
 public final class StallLedger implements Pauses {
-    private static final StallLedger NONE = new StallLedger();
-
-    final LocalPauses ledger;
+    private final LocalPauses ledger;
 
     /** An empty ledger of its own. */
     public StallLedger() {
@@ -29,19 +27,5 @@ public final class StallLedger implements Pauses {
     @Override
     public long stalledWithin(long from, long to) {
         return ledger.stalledWithin(from, to);
-    }
-
-    /** The ledger behind any {@link Pauses}; one that is not a ledger is read once for {@code [from, to]}. */
-    static LocalPauses ledgerOf(Pauses pauses, long from, long to) {
-        if (pauses instanceof StallLedger s) {
-            return s.ledger;
-        }
-        long stalled = pauses.stalledWithin(from, to);
-        if (stalled <= 0) {
-            return NONE.ledger;
-        }
-        LocalPauses once = new LocalPauses();
-        once.record(from, from + stalled);
-        return once;
     }
 }

@@ -2,8 +2,8 @@
 # Runs Vigil's benchmarks (JMH, benchmarks/) next to Netty and plain sockets, in rounds, then writes docs/benchmarks.md
 # and docs/benchmarks-throughput.svg from the results.
 #
-#   bash bench.sh short                  # under 10 minutes on 2 cores: 64-byte rows, short iterations, 3 rounds
-#   bash bench.sh full                   # every row, the iterations pinned in the benchmark classes (~40 min)
+#   bash bench.sh short                  # under 10 minutes on 2 cores: the targets' rows, short iterations, 3 rounds
+#   bash bench.sh full                   # every row, the iterations pinned in the benchmark classes (~45 min)
 #   bash bench.sh short latency idle     # only some benchmarks: throughput, latency, idle, detection
 #   bash bench.sh full --rounds 5        # more rounds (at least 1; 3 by default)
 #   bash bench.sh full --out /tmp/docs   # write the report elsewhere
@@ -80,8 +80,11 @@ declare -A full=(
 rows() { # profile benchmark
   local p w c
   case "$1:$2" in
-    short:throughput|full:throughput)
-      for p in 64 $([[ $1 == full ]] && echo 1024); do
+    short:throughput) # the rows the targets hold: 64 B, window 1 at 1 to 1,024 connections, window 16 at 16 and up
+      for c in 1 16 256 1024; do echo "-p payload=64 -p window=1 -p connections=$c"; done
+      for c in 16 256 1024; do echo "-p payload=64 -p window=16 -p connections=$c"; done ;;
+    full:throughput)
+      for p in 64 1024; do
         for w in 1 16; do
           for c in 1 16 256 1024; do echo "-p payload=$p -p window=$w -p connections=$c"; done
         done

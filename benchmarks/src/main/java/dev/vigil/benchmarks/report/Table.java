@@ -88,12 +88,18 @@ final class Table {
         if (s.rounds() == 1) {
             return ratio(s.median());
         }
-        return String.format(Locale.ROOT, "%s (%.2f–%.2f)%s", ratio(s.median()), s.min(), s.max(),
-                s.widerThanGap() ? " " + WIDE : "");
+        return ratio(s.median()) + " (" + bare(s.min()) + "–" + bare(s.max()) + ")"
+                + (s.widerThanGap() ? " " + WIDE : "");
     }
 
     static String ratio(double r) {
-        return Double.isNaN(r) || Double.isInfinite(r) ? NONE : String.format(Locale.ROOT, "%.2f×", r);
+        return Double.isNaN(r) || Double.isInfinite(r) ? NONE : bare(r) + "×";
+    }
+
+    /** Two decimals for the ratios that matter; fewer for the ratios of thousands (allocation next to none). */
+    private static String bare(double r) {
+        double a = Math.abs(r);
+        return String.format(Locale.ROOT, a >= 100 ? "%,.0f" : a >= 10 ? "%.1f" : "%.2f", r);
     }
 
     static String num(double v) {

@@ -45,6 +45,8 @@ class JsonTest {
         assertEquals("1.23", Table.num(1.234));
         assertEquals("—", Table.num(Double.NaN));
         assertEquals("0.50×", Table.ratio(0.5));
+        assertEquals("54.7×", Table.ratio(54.66));
+        assertEquals("5,507×", Table.ratio(5506.96));
         assertEquals("1.2M", ThroughputChart.si(1_200_000));
         assertEquals("250k", ThroughputChart.si(250_000));
         assertEquals(200_000, ThroughputChart.niceStep(150_000));

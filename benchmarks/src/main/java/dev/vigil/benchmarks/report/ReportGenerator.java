@@ -286,7 +286,7 @@ public final class ReportGenerator {
                 + "(1 ms buckets, upper edge; a connection is dead at 2,000 ms); the largest is the largest of the "
                 + "rounds. Heartbeat frames are counted per connection and second (Vigil tells its user of reads, "
                 + "not frames: for Vigil the count is of reads that brought frames). `bench.sh` runs socket, one "
-                + "platform thread per connection, at 1,000 connections only. Lower is better.\n\n");
+                + "platform thread per connection, at 1,000 connections only (`full`). Lower is better.\n\n");
         List<Table.Row> rows = new ArrayList<>();
         for (Group g : groups) {
             double n = g.param("idleConnections");

@@ -350,9 +350,11 @@ public final class ReportGenerator {
     }
 
     private void settings() {
-        md.append("## Settings\n\nPer fork; every row ran once per implementation and round.\n\n"
-                + "| Benchmark | Mode | Rounds | Forks per round | Warm-up | Measurement | Threads | Parameters |\n"
-                + "|---|---|--:|--:|---|---|--:|---|\n");
+        md.append("## Settings\n\nPer fork; every row ran once per implementation and round. Iterations is the time "
+                + "JMH's iterations take, all forks of the benchmark together, from its settings; each fork also "
+                + "starts a JVM and sets up and tears down its connections.\n\n"
+                + "| Benchmark | Mode | Rounds | Forks per round | Warm-up | Measurement | Threads | Iterations | "
+                + "Parameters |\n|---|---|--:|--:|---|---|--:|--:|---|\n");
         Map<String, List<Run>> byBenchmark = results.runs().stream()
                 .collect(Collectors.groupingBy(Run::benchmark, TreeMap::new, Collectors.toList()));
         for (Map.Entry<String, List<Run>> e : byBenchmark.entrySet()) {
@@ -372,10 +374,38 @@ public final class ReportGenerator {
                     .append(r.field("forks")).append(" | ").append(r.field("warmupIterations")).append(" × ")
                     .append(r.field("warmupTime")).append(" | ").append(r.field("measurementIterations"))
                     .append(" × ").append(r.field("measurementTime")).append(" | ").append(r.field("threads"))
-                    .append(" | ").append(values.entrySet().stream().map(v -> v.getKey() + " = "
+                    .append(" | ").append(Table.num(e.getValue().stream().mapToDouble(ReportGenerator::iterationSeconds)
+                            .sum())).append(" s | ").append(values.entrySet().stream().map(v -> v.getKey() + " = "
                             + String.join(", ", v.getValue())).collect(Collectors.joining("; "))).append(" |\n");
         }
         md.append('\n');
+    }
+
+    /** {@return how long a run's iterations take by its settings, in seconds} */
+    static double iterationSeconds(Run r) {
+        try {
+            return Double.parseDouble(r.field("warmupIterations")) * seconds(r.field("warmupTime"))
+                    + Double.parseDouble(r.field("measurementIterations")) * seconds(r.field("measurementTime"));
+        } catch (IllegalArgumentException e) {
+            return Double.NaN; // not JMH's shape: no settings to tell
+        }
+    }
+
+    /** JMH's time values: {@code "1 s"}, {@code "200 ms"}. */
+    private static double seconds(String time) {
+        String[] parts = time.trim().split(" ");
+        if (parts.length != 2) {
+            throw new IllegalArgumentException("time " + time);
+        }
+        double unit = switch (parts[1]) {
+            case "ns" -> 1e-9;
+            case "us" -> 1e-6;
+            case "ms" -> 1e-3;
+            case "s" -> 1;
+            case "min" -> 60;
+            default -> throw new IllegalArgumentException("time " + time);
+        };
+        return Double.parseDouble(parts[0]) * unit;
     }
 
     private static double sortKey(String v) {

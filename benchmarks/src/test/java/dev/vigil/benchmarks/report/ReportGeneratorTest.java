@@ -35,6 +35,8 @@ class ReportGeneratorTest {
 
         assertTrue(md.contains("| 64 B, window 16, 16 conn | 100 | 200 | — | 0.55× (0.50–0.90) | — |"), md);
         assertTrue(md.contains("in 3 rounds"), md);
+        // 2 s of iterations per fork, 6 forks
+        assertTrue(md.contains("| ThroughputBenchmark.echo | thrpt | 3 | 1 | 1 × 1 s | 2 × 500 ms | 1 | 12 s | "), md);
     }
 
     @Test
@@ -151,6 +153,8 @@ class ReportGeneratorTest {
     private static String result(String benchmark, Map<String, String> params, int round,
                                  Map<String, String> secondary) {
         return "{ \"benchmark\" : \"" + benchmark + "\", \"mode\" : \"thrpt\", \"forks\" : 1, \"threads\" : 1, "
+                + "\"warmupIterations\" : 1, \"warmupTime\" : \"1 s\", "
+                + "\"measurementIterations\" : 2, \"measurementTime\" : \"500 ms\", "
                 + "\"jvmArgs\" : [ \"-D" + Run.ROUND_PROPERTY + "=" + round + "\", \"-Xmx2g\" ], "
                 + "\"params\" : { " + params.entrySet().stream().map(e -> "\"" + e.getKey() + "\" : \""
                 + e.getValue() + "\"").collect(Collectors.joining(", ")) + " }, "

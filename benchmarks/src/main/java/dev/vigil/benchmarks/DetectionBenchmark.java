@@ -33,16 +33,16 @@ import java.util.concurrent.TimeoutException;
  * heartbeat timeout. One trial per invocation: a fresh client connects through a {@link FaultProxy}; the timed
  * part sends one message and waits for its echo (the peer's last sign of life), mutes the proxy, and waits for the
  * server to close the connection with a heartbeat timeout. Every trial is timed (JMH SampleTime); four threads run
- * trials side by side to fit about 200 of them in a few minutes (JMH's warm-up iteration runs one trial per thread
- * that is not counted). The report gives the median and the worst next to
- * the configured timeout.
+ * trials side by side to fit about 80 of them in a fork of a minute, 240 over {@code bench.sh}'s three rounds (JMH's
+ * warm-up iteration runs one trial per thread that is not counted). The report gives the median and the worst next
+ * to the configured timeout.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-Dio.netty.leakDetection.level=disabled"})
 @Warmup(iterations = 1, time = 1)
-@Measurement(iterations = 5, time = 30)
+@Measurement(iterations = 2, time = 30)
 @Threads(4)
 public class DetectionBenchmark {
     private static final byte[] MESSAGE = new byte[64];

@@ -1,5 +1,7 @@
 package dev.vigil.benchmarks.report;
 
+import dev.vigil.benchmarks.report.Results.Group;
+
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +27,16 @@ import java.util.stream.Collectors;
  * from the JSON, each next to its ratios to {@code netty} and {@code socket}. The machine is described as the
  * generator sees it, so run it on the machine that ran the benchmarks ({@code bench.sh} does, right after).
  *
- * <p>Usage: {@code java -cp benchmarks.jar dev.vigil.benchmarks.report.ReportGenerator [--out docs] result.json...}
+ * <p>Results may come in rounds: each fork tagged with its round by the system property {@code vigil.bench.round}
+ * (JMH records a fork's JVM arguments in its JSON; {@code bench.sh} runs every row once per round, the three
+ * implementations one after the other). Each figure is then the median over the rounds, and each ratio the median of
+ * the per-round ratios, with their min–max. Untagged results are one round.
+ *
+ * <p>The hand-written analysis ({@code --analysis}, by default {@code benchmarks-analysis.md} in the output
+ * directory if there is one) is appended once, as it stands.
+ *
+ * <p>Usage: {@code java -cp benchmarks.jar dev.vigil.benchmarks.report.ReportGenerator [--out docs]
+ * [--analysis docs/benchmarks-analysis.md] result.json...}
  */
 public final class ReportGenerator {
     static final List<String> IMPLS = List.of("vigil", "netty", "socket");
@@ -35,12 +46,14 @@ public final class ReportGenerator {
     static final String DETECTION = "DetectionBenchmark.silentPeer";
     private static final String NONE = "—";
 
-    private final List<Run> runs;
+    private static final String ANALYSIS_HEADING = "## Analysis";
+
+    private final Results results;
     private final List<Path> inputs;
     private final StringBuilder md = new StringBuilder();
 
     private ReportGenerator(List<Run> runs, List<Path> inputs) {
-        this.runs = runs;
+        this.results = new Results(runs);
         this.inputs = inputs;
     }
 
@@ -61,28 +74,52 @@ public final class ReportGenerator {
      */
     public static void main(String[] args) throws IOException {
         Path out = Path.of("docs");
+        Path analysis = null;
         List<Path> inputs = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--out") && i + 1 < args.length) {
                 out = Path.of(args[++i]);
+            } else if (args[i].equals("--analysis") && i + 1 < args.length) {
+                analysis = Path.of(args[++i]);
             } else {
                 inputs.add(Path.of(args[i]));
             }
         }
         if (inputs.isEmpty()) {
-            System.err.println("usage: ReportGenerator [--out dir] jmh-result.json...");
+            System.err.println("usage: ReportGenerator [--out dir] [--analysis file.md] jmh-result.json...");
             System.exit(2);
         }
         Report report = generate(inputs);
         Files.createDirectories(out);
-        // The analysis of the figures (why a target is missed, what would close it) is written by people, in words:
-        // it is appended as it stands, and holds no figure of its own.
-        Path notes = out.resolve("benchmarks-analysis.md");
-        String analysis = Files.exists(notes) ? "\n" + Files.readString(notes, StandardCharsets.UTF_8) : "";
-        Files.writeString(out.resolve("benchmarks.md"), report.markdown() + analysis, StandardCharsets.UTF_8);
+        if (analysis == null) {
+            analysis = out.resolve("benchmarks-analysis.md");
+        }
+        String markdown = report.markdown();
+        if (Files.exists(analysis)) {
+            markdown = withAnalysis(markdown, Files.readString(analysis, StandardCharsets.UTF_8), analysis);
+        }
+        Files.writeString(out.resolve("benchmarks.md"), markdown, StandardCharsets.UTF_8);
         Files.writeString(out.resolve("benchmarks-throughput.svg"), report.svg(), StandardCharsets.UTF_8);
         System.out.println("wrote " + out.resolve("benchmarks.md") + " and "
                 + out.resolve("benchmarks-throughput.svg"));
+    }
+
+    /**
+     * Appends the analysis, which people write in words (why a target is missed, what the profiles show, what would
+     * close it), as it stands: once, after the generated sections.
+     *
+     * @param report   the generated report, with no analysis
+     * @param analysis the analysis, starting with its {@code ## Analysis} heading
+     * @param from     where the analysis came from, for the error
+     * @return the report with the analysis
+     */
+    static String withAnalysis(String report, String analysis, Path from) {
+        long headings = analysis.lines().filter(l -> l.equals(ANALYSIS_HEADING)).count();
+        if (headings != 1 || analysis.lines().anyMatch(l -> l.equals("# Benchmarks"))) {
+            throw new IllegalArgumentException(from + ": an analysis is one section that starts with \""
+                    + ANALYSIS_HEADING + "\" (found " + headings + "), not a generated report");
+        }
+        return report + "\n" + analysis;
     }
 
     /**
@@ -110,13 +147,27 @@ public final class ReportGenerator {
     // ---------------------------------------------------------------------------------------------------------- text
 
     private String markdown() throws IOException {
+        int rounds = results.rounds(null).size();
+        java.util.IntSummaryStatistics perBenchmark = results.runs().stream().map(Run::benchmark).distinct()
+                .mapToInt(b -> results.rounds(b).size()).summaryStatistics();
+        String howMany = perBenchmark.getMin() == perBenchmark.getMax() ? rounds + " rounds"
+                : "rounds (" + perBenchmark.getMin() + " to " + perBenchmark.getMax() + " by benchmark: see Settings)";
         md.append("# Benchmarks\n\n");
-        md.append("Generated by `dev.vigil.benchmarks.report.ReportGenerator` from ")
-                .append(inputs.stream().map(p -> "`" + p.getFileName() + "`").collect(Collectors.joining(", ")))
+        md.append("Generated by `dev.vigil.benchmarks.report.ReportGenerator` from ").append(sources())
                 .append("; do not edit by hand (`bash bench.sh short` or `bash bench.sh full` runs the benchmarks "
-                        + "and writes this file). All three implementations ran in the same session on the same "
-                        + "machine, so the ratios hold even where the machine is noisy. Ratios are vigil's figure "
-                        + "divided by the other's.\n\n");
+                        + "and writes this file). ");
+        if (rounds > 1) {
+            md.append("Every implementation ran in a JVM fork of its own, in ").append(howMany).append(": in "
+                    + "each round every row ran once per implementation, the three forks one after the other (the "
+                    + "order turning from round to round), so that load on the machine falls on all three alike. "
+                    + "Each figure is the median over the rounds; each ratio is vigil's figure divided by the "
+                    + "other's in the same round, the median of those per-round ratios, with their min–max in "
+                    + "brackets; ").append(Table.WIDE).append(" marks a ratio whose spread is wider than its gap "
+                    + "to 1.00×.\n\n");
+        } else {
+            md.append("All three implementations ran in the same session on the same machine, in one round, so no "
+                    + "ratio has a spread. Ratios are vigil's figure divided by the other's.\n\n");
+        }
         machine();
         throughput();
         latency();
@@ -127,8 +178,18 @@ public final class ReportGenerator {
         return md.toString();
     }
 
+    private String sources() {
+        if (inputs.size() <= 8) {
+            return inputs.stream().map(p -> "`" + p.getFileName() + "`").collect(Collectors.joining(", "));
+        }
+        TreeMap<String, Integer> dirs = new TreeMap<>();
+        inputs.forEach(p -> dirs.merge(p.toAbsolutePath().getParent().getFileName() + "/", 1, Integer::sum));
+        return dirs.entrySet().stream().map(e -> e.getValue() + " JMH result files in `" + e.getKey() + "`")
+                .collect(Collectors.joining(", "));
+    }
+
     private void machine() throws IOException {
-        Run any = runs.get(0);
+        Run any = results.runs().get(0);
         long memory = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getTotalMemorySize();
         Instant date = Instant.EPOCH;
@@ -164,7 +225,7 @@ public final class ReportGenerator {
     }
 
     private void throughput() {
-        Map<String, Map<String, Run>> groups = groups(THROUGHPUT, "payload", "window", "connections");
+        List<Group> groups = results.groups(THROUGHPUT, "payload", "window", "connections");
         if (groups.isEmpty()) {
             return;
         }
@@ -175,80 +236,86 @@ public final class ReportGenerator {
                 + "(client and server side): messages per CPU-second holds up better than the raw rate on a shared "
                 + "machine. Allocation comes from `-prof gc` (client and server side, per echoed message).\n\n");
         md.append("![Throughput by connections](benchmarks-throughput.svg)\n\n");
-        Function<Run, String> label = r -> String.format(Locale.ROOT, "%s B, window %s, %s conn",
-                r.params().get("payload"), r.params().get("window"), r.params().get("connections"));
+        Function<Group, String> label = g -> String.format(Locale.ROOT, "%s B, window %s, %s conn",
+                g.params().get("payload"), g.params().get("window"), g.params().get("connections"));
         md.append("Echoed messages per second (higher is better):\n\n");
-        table("Payload, window, connections", rows(groups, label, r -> score(r.secondaryScore("messages"))));
+        Table.write(md, "Payload, window, connections", rows(groups, label, ReportGenerator::messages));
         md.append("Messages per CPU-second (higher is better):\n\n");
-        table("Payload, window, connections", rows(groups, label, ReportGenerator::perCpuSecond));
-        if (runs.stream().anyMatch(r -> r.benchmark().equals(THROUGHPUT) && r.secondaryScore("gc.alloc.rate")
-                .isPresent())) {
+        Table.write(md, "Payload, window, connections", rows(groups, label, ReportGenerator::perCpuSecond));
+        if (results.runs().stream().anyMatch(r -> r.benchmark().equals(THROUGHPUT)
+                && r.secondaryScore("gc.alloc.rate").isPresent())) {
             md.append("Bytes allocated per echoed message (lower is better):\n\n");
-            table("Payload, window, connections", rows(groups, label, ReportGenerator::allocPerMessage));
+            Table.write(md, "Payload, window, connections", rows(groups, label, ReportGenerator::allocPerMessage));
         }
     }
 
-    private static double perCpuSecond(Run r) {
-        double messages = score(r.secondaryScore("messages"));
-        double cpuNanos = score(r.secondaryScore("cpuNanos"));
-        return cpuNanos > 0 ? messages / (cpuNanos / 1e9) : Double.NaN;
-    }
-
-    private static double allocPerMessage(Run r) {
-        // gc.alloc.rate is in MB/sec, JMH's MB being 2^20 bytes.
-        return score(r.secondaryScore("gc.alloc.rate")) * (1 << 20) / score(r.secondaryScore("messages"));
-    }
-
     private void latency() {
-        Map<String, Map<String, Run>> groups = groups(LATENCY, "payload");
+        List<Group> groups = results.groups(LATENCY, "payload");
         if (groups.isEmpty()) {
             return;
         }
         md.append("## Latency\n\n");
         md.append("Request and response on one connection: the benchmark thread sends a frame and parks until the "
                 + "client's I/O thread has the echo and unparks it; every round trip is timed (JMH SampleTime). "
-                + "Microseconds, lower is better.\n\n");
-        for (Map<String, Run> g : groups.values()) {
-            Run first = g.values().iterator().next();
-            md.append(first.params().get("payload")).append("-byte frames, ")
-                    .append(g.values().stream().map(r -> r.impl() + " " + r.samples())
-                            .collect(Collectors.joining(", "))).append(" round trips:\n\n");
-            List<Row> rows = new ArrayList<>();
+                + "Each round's percentiles come from that round's fork. Microseconds, lower is better.\n\n");
+        for (Group g : groups) {
+            md.append(g.params().get("payload")).append("-byte frames, round trips: ").append(samples(g))
+                    .append(":\n\n");
+            List<Table.Row> rows = new ArrayList<>();
             for (String[] p : new String[][] {{"p50", "50.0"}, {"p99", "99.0"}, {"p99.9", "99.9"}}) {
-                rows.add(row(p[0] + " (µs)", g, r -> micros(r, r.percentile(p[1])), true));
+                rows.add(new Table.Row(p[0] + " (µs)", g, r -> micros(r, r.percentile(p[1]))));
             }
-            table("Percentile", rows);
+            Table.write(md, "Percentile", rows);
         }
     }
 
+    private static String samples(Group g) {
+        return g.impls().stream().map(i -> i + " " + g.runs(i).values().stream().mapToLong(Run::samples).sum())
+                .collect(Collectors.joining(", "));
+    }
+
     private void idle() {
-        Map<String, Map<String, Run>> groups = groups(IDLE, "idleConnections");
+        List<Group> groups = results.groups(IDLE, "idleConnections");
         if (groups.isEmpty()) {
             return;
         }
         md.append("## Idle connections\n\n");
         md.append("Connections that only heartbeat (PING after 1 s of silence, dead after 3 s), server side in the "
-                + "measured JVM and client side in a second JVM. Heap is the server's after a full GC, less its "
+                + "measured JVM and client side in other JVMs (at most `clientJvmConnections` each, so that every "
+                + "process stays under its limit of open files). Heap is the server's after a full GC, less its "
                 + "heap with the server started and no connection, per connection. CPU is per second of wall "
                 + "time, in percent of one core. Threads are the server JVM's live platform threads (virtual "
-                + "threads are not threads in this sense). Lower is better.\n\n");
-        List<Row> rows = new ArrayList<>();
-        for (Map<String, Run> g : groups.values()) {
-            String n = String.format(Locale.ROOT, "%,d", (long) g.values().iterator().next().param("idleConnections"));
-            rows.add(row(n + " conn: heap per connection (B)", g,
-                    r -> score(r.secondaryMean("heapBytesPerConnection")), true));
-            rows.add(row(n + " conn: CPU, server process (% of a core)", g,
-                    r -> score(r.secondaryScore("serverCpuNanos")) / 1e7, true));
-            rows.add(row(n + " conn: CPU, server and client processes (% of a core)", g,
+                + "threads are not threads in this sense). Heartbeat lateness is measured by the clients: each time "
+                + "a heartbeat frame arrives, how much longer than the 1 s interval its connection had been silent "
+                + "(1 ms buckets, upper edge; a connection is dead at 2,000 ms); the largest is the largest of the "
+                + "rounds. Heartbeat frames are counted per connection and second (Vigil tells its user of reads, "
+                + "not frames: for Vigil the count is of reads that brought frames). `bench.sh` runs socket, one "
+                + "platform thread per connection, at 1,000 connections only (`full`). Lower is better.\n\n");
+        List<Table.Row> rows = new ArrayList<>();
+        for (Group g : groups) {
+            double n = g.param("idleConnections");
+            String c = String.format(Locale.ROOT, "%,d conn: ", (long) n);
+            rows.add(new Table.Row(c + "heap per connection (B)", g, ReportGenerator::heapPerConnection));
+            rows.add(new Table.Row(c + "CPU, server process (% of a core)", g, ReportGenerator::serverCpuPercent));
+            rows.add(new Table.Row(c + "CPU, server and client processes (% of a core)", g,
                     r -> (score(r.secondaryScore("serverCpuNanos")) + score(r.secondaryScore("clientCpuNanos")))
-                            / 1e7, true));
-            rows.add(row(n + " conn: live threads, server JVM", g, r -> score(r.secondaryMean("liveThreads")), true));
+                            / 1e7));
+            rows.add(new Table.Row(c + "live threads, server JVM", g, r -> score(r.secondaryMean("liveThreads"))));
+            if (results.runs().stream().anyMatch(r -> r.benchmark().equals(IDLE)
+                    && r.secondaryScore("heartbeats").isPresent())) {
+                rows.add(new Table.Row(c + "heartbeat frames per connection and second", g,
+                        r -> score(r.secondaryScore("heartbeats")) / n, false, Table.Over.MEDIAN));
+                rows.add(new Table.Row(c + "heartbeat lateness p99 (ms)", g, ReportGenerator::latenessP99Millis,
+                        false, Table.Over.MEDIAN));
+                rows.add(new Table.Row(c + "heartbeat lateness, largest (ms)", g,
+                        ReportGenerator::latenessMaxMillis, false, Table.Over.MAX));
+            }
         }
-        table("Connections: figure", rows);
+        Table.write(md, "Connections: figure", rows);
     }
 
     private void detection() {
-        Map<String, Map<String, Run>> groups = groups(DETECTION, "timeoutMs", "intervalMs");
+        List<Group> groups = results.groups(DETECTION, "timeoutMs", "intervalMs");
         if (groups.isEmpty()) {
             return;
         }
@@ -256,97 +323,43 @@ public final class ReportGenerator {
         md.append("A peer goes silent with its connection left open (a proxy between the ends starts dropping every "
                 + "byte, both ways, right after one request and its echo); the figure is the time from that "
                 + "request to the server closing the connection for heartbeat timeout. Milliseconds, each trial "
-                + "timed (JMH SampleTime, whose histogram rounds a 3 s figure to about 4 ms). The closer to the "
-                + "timeout the better; the worst case is what a user must plan for.\n\n");
-        for (Map<String, Run> g : groups.values()) {
-            Run first = g.values().iterator().next();
-            double timeout = first.param("timeoutMs");
+                + "timed (JMH SampleTime, whose histogram rounds a 3 s figure to about 4 ms); the median is the "
+                + "median of the rounds' medians, the worst the worst of all trials. The closer to the timeout the "
+                + "better; the worst case is what a user must plan for.\n\n");
+        for (Group g : groups) {
+            double timeout = g.param("timeoutMs");
             md.append(String.format(Locale.ROOT, "Heartbeat interval %s ms, timeout %s ms; trials: %s.%n%n",
-                    first.params().get("intervalMs"), first.params().get("timeoutMs"),
-                    g.values().stream().map(r -> r.impl() + " " + r.samples()).collect(Collectors.joining(", "))));
-            List<Row> rows = new ArrayList<>();
-            rows.add(row("median (ms)", g, r -> millis(r, r.percentile("50.0")), true));
-            rows.add(row("worst (ms)", g, r -> millis(r, r.percentile("100.0")), true));
-            rows.add(row("worst past the timeout (ms)", g, r -> millis(r, r.percentile("100.0")) - timeout, false));
-            table("Figure", rows);
+                    g.params().get("intervalMs"), g.params().get("timeoutMs"), samples(g)));
+            List<Table.Row> rows = new ArrayList<>();
+            rows.add(new Table.Row("median (ms)", g, r -> millis(r, r.percentile("50.0"))));
+            rows.add(new Table.Row("worst (ms)", g, r -> millis(r, r.percentile("100.0")), true, Table.Over.MAX));
+            rows.add(new Table.Row("worst past the timeout (ms)", g,
+                    r -> millis(r, r.percentile("100.0")) - timeout, false, Table.Over.MAX));
+            Table.write(md, "Figure", rows);
         }
     }
 
-    /** The targets of issue 5, each with the figure it is held against. */
     private void targets() {
-        List<String[]> lines = new ArrayList<>();
-        for (String conns : new String[] {"16", "256"}) {
-            Run v = find(THROUGHPUT, "vigil", Map.of("payload", "64", "window", "16", "connections", conns));
-            Run n = find(THROUGHPUT, "netty", Map.of("payload", "64", "window", "16", "connections", conns));
-            if (v != null && n != null) {
-                double ratio = score(v.secondaryScore("messages")) / score(n.secondaryScore("messages"));
-                lines.add(target("Throughput, 64 B, window 16, " + conns + " conn: vigil ÷ netty", ratio(ratio),
-                        "≥ 1.0 (aim 1.2)", ratio >= 1.0));
-            }
-        }
-        double worst = Double.NaN;
-        String where = "";
-        for (Map<String, Run> g : groups(THROUGHPUT, "payload", "window", "connections").values()) {
-            Run v = g.get("vigil");
-            Run n = g.get("netty");
-            if (v != null && n != null && v.params().get("window").equals("1")) {
-                double ratio = score(v.secondaryScore("messages")) / score(n.secondaryScore("messages"));
-                if (Double.isNaN(worst) || ratio < worst) {
-                    worst = ratio;
-                    where = v.params().get("payload") + " B, " + v.params().get("connections") + " conn";
-                }
-            }
-        }
-        if (!Double.isNaN(worst)) {
-            lines.add(target("Throughput, window 1, lowest vigil ÷ netty (" + where + ")", ratio(worst),
-                    "≥ 0.75 (aim 1.0)", worst >= 0.75));
-        }
-        Run lv = find(LATENCY, "vigil", Map.of());
-        Run ln = find(LATENCY, "netty", Map.of());
-        if (lv != null && ln != null) {
-            double p50 = micros(lv, lv.percentile("50.0")) / micros(ln, ln.percentile("50.0"));
-            double p99 = micros(lv, lv.percentile("99.0")) / micros(ln, ln.percentile("99.0"));
-            lines.add(target("Latency p50, one connection: vigil ÷ netty", ratio(p50), "≤ 1.25 (aim 1.0)",
-                    p50 <= 1.25));
-            lines.add(target("Latency p99, one connection: vigil ÷ netty", ratio(p99), "≤ 1.5 (aim 1.0)",
-                    p99 <= 1.5));
-        }
-        Run iv = find(IDLE, "vigil", Map.of("idleConnections", "9000"));
-        if (iv != null) {
-            double heap = score(iv.secondaryMean("heapBytesPerConnection"));
-            lines.add(target("Heap per idle connection, 9,000 conn", num(heap) + " B", "≤ 8 KiB (aim 4 KiB)",
-                    heap <= 8192));
-            double cpu = score(iv.secondaryScore("serverCpuNanos")) / 1e7;
-            lines.add(target("Heartbeats of 9,000 conn, server process", num(cpu) + " % of a core",
-                    "< 5 % of a core", cpu < 5));
-        }
-        for (Map<String, Run> g : groups(DETECTION, "timeoutMs", "intervalMs").values()) {
-            Run dv = g.get("vigil");
-            if (dv != null) {
-                double past = millis(dv, dv.percentile("100.0")) - dv.param("timeoutMs");
-                lines.add(target("Detection, worst past the timeout (" + dv.params().get("timeoutMs") + " ms)",
-                        num(past) + " ms", "≤ 100 ms", past <= 100));
-            }
-        }
-        if (lines.isEmpty()) {
-            return;
-        }
-        md.append("## Targets\n\nThe targets of issue 5, against this run.\n\n");
+        List<Targets.Line> lines = Targets.of(results);
+        md.append("## Targets\n\n");
+        md.append("The targets of issue 14, against this run, 64-byte frames: ratios are the median of the "
+                + "per-round ratios, with the rounds' min–max; a target is met or missed by the median, and the "
+                + "line says so when the rounds fall on both sides of it. Where a target is missed, the analysis "
+                + "below says by how much, why, and what was tried.\n\n");
         md.append("| Target | Measured | Goal | Met |\n|---|--:|---|---|\n");
-        for (String[] l : lines) {
-            md.append("| ").append(String.join(" | ", l)).append(" |\n");
+        for (Targets.Line l : lines) {
+            md.append("| ").append(String.join(" | ", l.what(), l.measured(), l.goal(), l.met())).append(" |\n");
         }
         md.append('\n');
     }
 
-    private static String[] target(String what, String measured, String goal, boolean met) {
-        return new String[] {what, measured, goal, met ? "yes" : "**no**"};
-    }
-
     private void settings() {
-        md.append("## Settings\n\n| Benchmark | Mode | Forks | Warm-up | Measurement | Threads | Parameters |\n"
-                + "|---|---|--:|---|---|--:|---|\n");
-        Map<String, List<Run>> byBenchmark = runs.stream()
+        md.append("## Settings\n\nPer fork; every row ran once per implementation and round. Iterations is the time "
+                + "JMH's iterations take, all forks of the benchmark together, from its settings; each fork also "
+                + "starts a JVM and sets up and tears down its connections.\n\n"
+                + "| Benchmark | Mode | Rounds | Forks per round | Warm-up | Measurement | Threads | Iterations | "
+                + "Parameters |\n|---|---|--:|--:|---|---|--:|--:|---|\n");
+        Map<String, List<Run>> byBenchmark = results.runs().stream()
                 .collect(Collectors.groupingBy(Run::benchmark, TreeMap::new, Collectors.toList()));
         for (Map.Entry<String, List<Run>> e : byBenchmark.entrySet()) {
             Run r = e.getValue().get(0);
@@ -359,95 +372,74 @@ public final class ReportGenerator {
                     }
                 });
             }
+            values.values().forEach(vs -> vs.sort(Comparator.comparingDouble(ReportGenerator::sortKey)));
             md.append("| ").append(e.getKey()).append(" | ").append(r.field("mode")).append(" | ")
+                    .append(results.rounds(e.getKey()).size()).append(" | ")
                     .append(r.field("forks")).append(" | ").append(r.field("warmupIterations")).append(" × ")
                     .append(r.field("warmupTime")).append(" | ").append(r.field("measurementIterations"))
                     .append(" × ").append(r.field("measurementTime")).append(" | ").append(r.field("threads"))
-                    .append(" | ").append(values.entrySet().stream().map(v -> v.getKey() + " = "
+                    .append(" | ").append(Table.num(e.getValue().stream().mapToDouble(ReportGenerator::iterationSeconds)
+                            .sum())).append(" s | ").append(values.entrySet().stream().map(v -> v.getKey() + " = "
                             + String.join(", ", v.getValue())).collect(Collectors.joining("; "))).append(" |\n");
         }
         md.append('\n');
     }
 
-    // --------------------------------------------------------------------------------------------------- tables
-
-    private record Row(String label, Map<String, Double> values, boolean ratios) {
-    }
-
-    private static Row row(String label, Map<String, Run> group, ToDoubleFunction<Run> figure, boolean ratios) {
-        Map<String, Double> values = new LinkedHashMap<>();
-        group.forEach((impl, run) -> values.put(impl, figure.applyAsDouble(run)));
-        return new Row(label, values, ratios);
-    }
-
-    private static List<Row> rows(Map<String, Map<String, Run>> groups, Function<Run, String> label,
-                                  ToDoubleFunction<Run> figure) {
-        List<Row> rows = new ArrayList<>();
-        for (Map<String, Run> g : groups.values()) {
-            rows.add(row(label.apply(g.values().iterator().next()), g, figure, true));
+    /** {@return how long a run's iterations take by its settings, in seconds} */
+    static double iterationSeconds(Run r) {
+        try {
+            return Double.parseDouble(r.field("warmupIterations")) * seconds(r.field("warmupTime"))
+                    + Double.parseDouble(r.field("measurementIterations")) * seconds(r.field("measurementTime"));
+        } catch (IllegalArgumentException e) {
+            return Double.NaN; // not JMH's shape: no settings to tell
         }
-        return rows;
     }
 
-    private void table(String first, List<Row> rows) {
-        md.append("| ").append(first);
-        IMPLS.forEach(i -> md.append(" | ").append(i));
-        md.append(" | vigil ÷ netty | vigil ÷ socket |\n|---");
-        md.append("|--:".repeat(IMPLS.size() + 2)).append("|\n");
-        boolean missing = false;
-        for (Row r : rows) {
-            md.append("| ").append(r.label);
-            for (String impl : IMPLS) {
-                Double v = r.values.get(impl);
-                missing |= v == null || v.isNaN();
-                md.append(" | ").append(v == null ? NONE : num(v));
-            }
-            for (String other : List.of("netty", "socket")) {
-                Double v = r.values.get("vigil");
-                Double o = r.values.get(other);
-                md.append(" | ").append(r.ratios && v != null && o != null && o != 0 ? ratio(v / o) : NONE);
-            }
-            md.append(" |\n");
+    /** JMH's time values: {@code "1 s"}, {@code "200 ms"}. */
+    private static double seconds(String time) {
+        String[] parts = time.trim().split(" ");
+        if (parts.length != 2) {
+            throw new IllegalArgumentException("time " + time);
         }
-        md.append('\n');
-        if (missing) {
-            md.append(NONE).append(" marks a figure with no result: that run failed or did not run (JMH leaves "
-                    + "failed runs out of its JSON; `bench.sh` keeps each run's log next to it in "
-                    + "`benchmarks/target/`).\n\n");
+        double unit = switch (parts[1]) {
+            case "ns" -> 1e-9;
+            case "us" -> 1e-6;
+            case "ms" -> 1e-3;
+            case "s" -> 1;
+            case "min" -> 60;
+            default -> throw new IllegalArgumentException("time " + time);
+        };
+        return Double.parseDouble(parts[0]) * unit;
+    }
+
+    private static double sortKey(String v) {
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            int i = IMPLS.indexOf(v);
+            return i < 0 ? Double.MAX_VALUE : i;
         }
     }
 
     // --------------------------------------------------------------------------------------------------- data
 
-    /**
-     * {@return the runs of one benchmark, grouped by every parameter but impl, groups ordered by the given
-     * parameters (numerically), each group keyed by impl}
-     */
-    private Map<String, Map<String, Run>> groups(String benchmark, String... order) {
-        Comparator<Run> byParams = (a, b) -> 0;
-        for (String p : order) {
-            byParams = byParams.thenComparingDouble(r -> r.params().containsKey(p) ? r.param(p) : 0);
+    private static List<Table.Row> rows(List<Group> groups, Function<Group, String> label,
+                                        ToDoubleFunction<Run> figure) {
+        List<Table.Row> rows = new ArrayList<>();
+        for (Group g : groups) {
+            rows.add(new Table.Row(label.apply(g), g, figure));
         }
-        Map<String, Map<String, Run>> groups = new LinkedHashMap<>();
-        runs.stream().filter(r -> r.benchmark().equals(benchmark)).sorted(byParams)
-                .forEach(r -> groups.computeIfAbsent(r.groupKey(), k -> new TreeMap<>()).put(r.impl(), r));
-        return groups;
-    }
-
-    private Run find(String benchmark, String impl, Map<String, String> params) {
-        return runs.stream().filter(r -> r.benchmark().equals(benchmark) && r.impl().equals(impl)
-                        && r.params().entrySet().containsAll(params.entrySet()))
-                .findFirst().orElse(null);
+        return rows;
     }
 
     private List<ThroughputChart.Panel> chartPanels() {
         Map<String, Map<String, Map<Integer, Double>>> panels = new LinkedHashMap<>();
-        for (Map<String, Run> g : groups(THROUGHPUT, "payload", "window", "connections").values()) {
-            for (Run r : g.values()) {
-                String title = r.params().get("payload") + "-byte frames, window " + r.params().get("window");
+        for (Group g : results.groups(THROUGHPUT, "payload", "window", "connections")) {
+            for (String impl : g.impls()) {
+                String title = g.params().get("payload") + "-byte frames, window " + g.params().get("window");
                 panels.computeIfAbsent(title, t -> new TreeMap<>())
-                        .computeIfAbsent(r.impl(), i -> new TreeMap<>())
-                        .put((int) r.param("connections"), score(r.secondaryScore("messages")));
+                        .computeIfAbsent(impl, i -> new TreeMap<>())
+                        .put((int) g.param("connections"), g.figure(impl, ReportGenerator::messages).median());
             }
         }
         List<ThroughputChart.Panel> list = new ArrayList<>();
@@ -455,16 +447,55 @@ public final class ReportGenerator {
         return list;
     }
 
-    private static double score(OptionalDouble d) {
+    // ------------------------------------------------------------------------------------------------ figures
+
+    static double messages(Run r) {
+        return score(r.secondaryScore("messages"));
+    }
+
+    static double perCpuSecond(Run r) {
+        double messages = messages(r);
+        double cpuNanos = score(r.secondaryScore("cpuNanos"));
+        return cpuNanos > 0 ? messages / (cpuNanos / 1e9) : Double.NaN;
+    }
+
+    static double allocPerMessage(Run r) {
+        // gc.alloc.rate is in MB/sec, JMH's MB being 2^20 bytes.
+        return score(r.secondaryScore("gc.alloc.rate")) * (1 << 20) / messages(r);
+    }
+
+    static double serverCpuPercent(Run r) {
+        return score(r.secondaryScore("serverCpuNanos")) / 1e7;
+    }
+
+    static double heapPerConnection(Run r) {
+        return score(r.secondaryMean("heapBytesPerConnection"));
+    }
+
+    static double latenessP99Millis(Run r) {
+        return nonNegative(r.secondaryMean("latenessP99Millis"));
+    }
+
+    static double latenessMaxMillis(Run r) {
+        return nonNegative(r.secondaryMax("latenessMaxMillis"));
+    }
+
+    /** Lateness gauges are -1 where no heartbeat arrived at all. */
+    private static double nonNegative(OptionalDouble d) {
+        double v = score(d);
+        return v < 0 ? Double.NaN : v;
+    }
+
+    static double score(OptionalDouble d) {
         return d.orElse(Double.NaN);
     }
 
     /** Converts a SampleTime figure in the run's unit to microseconds. */
-    private static double micros(Run r, OptionalDouble value) {
+    static double micros(Run r, OptionalDouble value) {
         return score(value) * unitNanos(r.primaryUnit()) / 1e3;
     }
 
-    private static double millis(Run r, OptionalDouble value) {
+    static double millis(Run r, OptionalDouble value) {
         return score(value) * unitNanos(r.primaryUnit()) / 1e6;
     }
 
@@ -476,18 +507,5 @@ public final class ReportGenerator {
             case "s" -> 1e9;
             default -> throw new IllegalArgumentException("unit " + unit);
         };
-    }
-
-    static String num(double v) {
-        if (Double.isNaN(v) || Double.isInfinite(v)) {
-            return NONE;
-        }
-        double a = Math.abs(v);
-        String f = a >= 1000 ? "%,.0f" : a >= 100 || v == Math.rint(v) ? "%.0f" : a >= 10 ? "%.1f" : "%.2f";
-        return String.format(Locale.ROOT, f, v);
-    }
-
-    static String ratio(double r) {
-        return Double.isNaN(r) || Double.isInfinite(r) ? NONE : String.format(Locale.ROOT, "%.2f×", r);
     }
 }

@@ -26,6 +26,29 @@ record Run(String benchmark, Map<String, String> params, Map<String, Object> jso
         return new Run(simple, params, json);
     }
 
+    /** The system property that tags a fork with its round: {@code -Dvigil.bench.round=2}. */
+    static final String ROUND_PROPERTY = "vigil.bench.round";
+
+    /**
+     * {@return the round this run belongs to, from the {@value #ROUND_PROPERTY} system property among its JVM
+     * arguments (JMH records them), or 0 for a run with no round}
+     */
+    int round() {
+        if (json.get("jvmArgs") instanceof List<?> args) {
+            String prefix = "-D" + ROUND_PROPERTY + "=";
+            for (Object a : args) {
+                if (a instanceof String s && s.startsWith(prefix)) {
+                    try {
+                        return Integer.parseInt(s.substring(prefix.length()));
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException(benchmark + ": bad round " + s, e);
+                    }
+                }
+            }
+        }
+        return 0;
+    }
+
     /** {@return the implementation measured} */
     String impl() {
         return params.getOrDefault("impl", "?");
@@ -105,13 +128,21 @@ record Run(String benchmark, Map<String, String> params, Map<String, Object> jso
      * {@return the mean of a secondary metric's per-iteration values, for gauges that JMH sums over iterations
      * (auxiliary counters of type EVENTS)}
      */
-    @SuppressWarnings("unchecked")
     OptionalDouble secondaryMean(String label) {
+        return secondaryRaw(label).average();
+    }
+
+    /** {@return the largest of a secondary metric's per-iteration values (see {@link #secondaryMean})} */
+    OptionalDouble secondaryMax(String label) {
+        return secondaryRaw(label).max();
+    }
+
+    @SuppressWarnings("unchecked")
+    private java.util.stream.DoubleStream secondaryRaw(String label) {
         Map<String, Object> m = secondary(label);
         if (m == null || !(m.get("rawData") instanceof List<?> forks)) {
-            return OptionalDouble.empty();
+            return java.util.stream.DoubleStream.empty();
         }
-        return forks.stream().flatMap(f -> ((List<Object>) f).stream())
-                .mapToDouble(v -> (Double) v).average();
+        return forks.stream().flatMap(f -> ((List<Object>) f).stream()).mapToDouble(v -> (Double) v);
     }
 }

@@ -120,6 +120,16 @@ public sealed interface EchoTransport extends AutoCloseable
         void onEcho(Client client, int payloadLength);
 
         /**
+         * A heartbeat frame (PING or PONG) arrived. Vigil tells no frame apart from another to its user: for Vigil
+         * this is called once per read from the socket that brought anything, data included, and only on
+         * connections with a heartbeat; on idle connections that is once per heartbeat frame or batch of them.
+         *
+         * @param client the connection
+         */
+        default void onHeartbeat(Client client) {
+        }
+
+        /**
          * The connection closed.
          *
          * @param client           the connection

@@ -132,6 +132,9 @@ final class NettyTransport implements EchoTransport {
                     @Override
                     protected void initChannel(Channel ch) {
                         HeartbeatHandler hb = pipeline(ch.pipeline(), heartbeat);
+                        if (hb != null) {
+                            hb.onControl = () -> listener.onHeartbeat(client);
+                        }
                         ch.closeFuture().addListener(f -> listener.onClose(client, hb != null && hb.timedOut));
                         ch.pipeline().addLast(client);
                     }
@@ -194,6 +197,8 @@ final class NettyTransport implements EchoTransport {
         private long lastRead = System.nanoTime();
         private boolean wrote;
         volatile boolean timedOut;
+        /** Told of every control frame read; set before the channel is registered. */
+        Runnable onControl = () -> { };
 
         HeartbeatHandler(Heartbeat heartbeat) {
             this.timeoutNanos = heartbeat.timeout().toNanos();
@@ -206,6 +211,7 @@ final class NettyTransport implements EchoTransport {
             if (frame.readableBytes() == Frames.HEADER + Frames.CONTROL_LENGTH) {
                 byte type = frame.getByte(frame.readerIndex() + Frames.HEADER);
                 frame.release();
+                onControl.run();
                 if (type == Frames.PING) {
                     ctx.write(PONG.duplicate(), ctx.voidPromise());
                     wrote = true;

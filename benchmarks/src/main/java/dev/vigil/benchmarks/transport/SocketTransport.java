@@ -44,7 +44,7 @@ final class SocketTransport implements EchoTransport {
                 }
                 try {
                     InetSocketAddress remote = (InetSocketAddress) s.getRemoteSocketAddress();
-                    Peer peer = new Peer(s, heartbeat, (p, buf, len) -> p.write(buf, len),
+                    Peer peer = new Peer(s, heartbeat, (p, buf, len) -> p.write(buf, len), () -> { },
                             timedOut -> events.onClose(remote, timedOut));
                     events.onOpen(remote);
                     start("bench-socket-server-" + IDS.incrementAndGet(), peer);
@@ -63,7 +63,7 @@ final class SocketTransport implements EchoTransport {
             s.connect(server, (int) WAIT.toMillis());
             SocketClient[] self = new SocketClient[1];
             Peer peer = new Peer(s, heartbeat, (p, buf, len) -> listener.onEcho(self[0], len),
-                    timedOut -> listener.onClose(self[0], timedOut));
+                    () -> listener.onHeartbeat(self[0]), timedOut -> listener.onClose(self[0], timedOut));
             self[0] = new SocketClient(peer);
             start("bench-socket-client-" + IDS.incrementAndGet(), peer);
             return self[0];
@@ -133,16 +133,19 @@ final class SocketTransport implements EchoTransport {
         private final DataOutputStream out;
         private final Heartbeat heartbeat;
         private final FrameSink sink;
+        private final Runnable onControl;
         private final CloseSink onClose;
         private byte[] buf = new byte[1024];
         private boolean dirty; // guarded by out
         private long lastHeard = System.nanoTime();
         private long nextPing;
 
-        Peer(Socket socket, Heartbeat heartbeat, FrameSink sink, CloseSink onClose) throws IOException {
+        Peer(Socket socket, Heartbeat heartbeat, FrameSink sink, Runnable onControl, CloseSink onClose)
+                throws IOException {
             this.socket = socket;
             this.heartbeat = heartbeat;
             this.sink = sink;
+            this.onControl = onControl;
             this.onClose = onClose;
             socket.setTcpNoDelay(true);
             in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), BUFFER));
@@ -171,6 +174,7 @@ final class SocketTransport implements EchoTransport {
                     }
                     in.readFully(buf, 0, len);
                     if (heartbeat != null && len == Frames.CONTROL_LENGTH) {
+                        onControl.run();
                         if (buf[0] == Frames.PING) {
                             control(Frames.PONG);
                         }

@@ -6,6 +6,7 @@ import dev.vigil.ConnectionListener;
 import dev.vigil.ConnectionManager;
 import dev.vigil.HeartbeatPolicy;
 import dev.vigil.MessageCodec;
+import dev.vigil.MetricsObserver;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -63,7 +64,19 @@ final class VigilTransport implements EchoTransport {
         synchronized (this) {
             if (clients == null) {
                 clientHeartbeat = heartbeat;
-                clients = builder(heartbeat).listener(new ConnectionListener<>() {
+                ConnectionManager.Builder<byte[]> b = builder(heartbeat);
+                if (heartbeat != null) {
+                    // Vigil shows its user no PING or PONG: a read is the nearest it tells (see onHeartbeat).
+                    b.metrics(new MetricsObserver() {
+                        @Override
+                        public void received(Connection<?> connection, int frames, int bytes) {
+                            if (frames > 0 && connection.attachment() instanceof VigilClient client) {
+                                client.listener.onHeartbeat(client);
+                            }
+                        }
+                    });
+                }
+                clients = b.listener(new ConnectionListener<>() {
                     @Override
                     public void onMessage(Connection<byte[]> connection, byte[] message) {
                         VigilClient client = (VigilClient) connection.attachment();

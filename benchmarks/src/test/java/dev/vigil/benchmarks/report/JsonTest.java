@@ -38,13 +38,15 @@ class JsonTest {
 
     @Test
     void formatsFigures() {
-        assertEquals("1,234,568", ReportGenerator.num(1234567.8));
-        assertEquals("123", ReportGenerator.num(123.4));
-        assertEquals("12.3", ReportGenerator.num(12.34));
-        assertEquals("10", ReportGenerator.num(10.0));
-        assertEquals("1.23", ReportGenerator.num(1.234));
-        assertEquals("—", ReportGenerator.num(Double.NaN));
-        assertEquals("0.50×", ReportGenerator.ratio(0.5));
+        assertEquals("1,234,568", Table.num(1234567.8));
+        assertEquals("123", Table.num(123.4));
+        assertEquals("12.3", Table.num(12.34));
+        assertEquals("10", Table.num(10.0));
+        assertEquals("1.23", Table.num(1.234));
+        assertEquals("—", Table.num(Double.NaN));
+        assertEquals("0.50×", Table.ratio(0.5));
+        assertEquals("54.7×", Table.ratio(54.66));
+        assertEquals("5,507×", Table.ratio(5506.96));
         assertEquals("1.2M", ThroughputChart.si(1_200_000));
         assertEquals("250k", ThroughputChart.si(250_000));
         assertEquals(200_000, ThroughputChart.niceStep(150_000));

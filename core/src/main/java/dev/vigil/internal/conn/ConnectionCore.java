@@ -342,13 +342,14 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
 
     private void logClose(CloseReason reason) {
         switch (reason.kind()) {
-            case CLOSED_LOCALLY, CLOSED_BY_PEER, SHUTDOWN -> log.debug("{}: closing: {}", this, reason);
-            default -> log.warn("{}: closing: {}", this, reason);
+            case CLOSED_LOCALLY, CLOSED_BY_PEER, SHUTDOWN -> log.debug("{}: closing: {}", logName(), reason);
+            default -> log.warn("{}: closing: {}", logName(), reason);
         }
     }
 
-    void debug(String message) {
-        log.debug("{}: {}", name, message);
+    /** {@return how log lines name this connection: {@code conn-42 /127.0.0.1:7000}} */
+    public final String logName() {
+        return name + " " + remoteAddress();
     }
 
     // ---- for the parts ----

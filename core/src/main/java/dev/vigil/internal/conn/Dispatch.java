@@ -86,7 +86,7 @@ final class Dispatch<M> {
                     listener.onClose(connection, reason);
                 } catch (Throwable t) {
                     rethrowIfFatal(t);
-                    log.warn("{}: listener.onClose threw; ignored", connection, t);
+                    log.warn("{}: listener.onClose threw; ignored", connection.logName(), t);
                 }
             }
         } finally {
@@ -120,12 +120,12 @@ final class Dispatch<M> {
 
     private void failed(String callback, Throwable t) {
         rethrowIfFatal(t);
-        log.warn("{}: listener.{} threw; the connection stays open", connection, callback, t);
+        log.warn("{}: listener.{} threw; the connection stays open", connection.logName(), callback, t);
         try {
             listener.onError(connection, t);
         } catch (Throwable t2) {
             rethrowIfFatal(t2);
-            log.warn("{}: listener.onError threw; ignored", connection, t2);
+            log.warn("{}: listener.onError threw; ignored", connection.logName(), t2);
         }
     }
 

@@ -11,6 +11,9 @@ import dev.vigil.internal.wire.Framing;
 import dev.vigil.internal.wire.OutBuffer;
 import org.jetbrains.annotations.Nullable;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
@@ -32,6 +35,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>{@code lock} guards the queue, the writer flag and the connection's state (the core moves its state under it).
  */
 final class Outbound<M> {
+    private static final Logger log = LoggerFactory.getLogger(Outbound.class);
+
     private final ConnectionCore<M> core;
     private final Framing framing;
     private final Clock clock;
@@ -375,7 +380,7 @@ final class Outbound<M> {
             framing.encodeClose(obuf, reason.kind().code(), reason.message());
             core.write(obuf.buf, 0, obuf.size);
         } catch (IOException | RuntimeException e) {
-            core.debug("could not tell the peer why: " + e);
+            log.debug("{}: could not tell the peer why: {}", core.logName(), e.toString());
         } finally {
             obuf.size = 0;
             writeLock.unlock();

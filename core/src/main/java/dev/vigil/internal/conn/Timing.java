@@ -91,8 +91,8 @@ final class Timing<M> {
             case CLOSING -> {
                 long deadline = core.closeDeadline();
                 if (deadline != ConnectionCore.NO_DEADLINE && now - deadline >= 0) {
-                    core.debug("peer did not finish closing within "
-                            + Durations.format(core.settings().closeTimeout().toNanos()) + "; closing the transport");
+                    log.debug("{}: peer did not finish closing within {}; closing the transport", core.logName(),
+                            Durations.format(core.settings().closeTimeout().toNanos()));
                     core.forceClose();
                     yield ConnectionCore.NO_DEADLINE;
                 }
@@ -132,7 +132,7 @@ final class Timing<M> {
             return core.closeDeadline();
         }
         if (verdict.suspect() && core.transition(ConnectionState.ACTIVE, ConnectionState.SUSPECT)) {
-            log.info("{}: peer suspect after {} of silence", core, Durations.format(verdict.judged()));
+            log.info("{}: peer suspect after {} of silence", core.logName(), Durations.format(verdict.judged()));
             VigilEvents.stateChanged(core, ConnectionState.ACTIVE, ConnectionState.SUSPECT, verdict.judged());
             core.dispatch.postStateChange(ConnectionState.ACTIVE, ConnectionState.SUSPECT);
         }

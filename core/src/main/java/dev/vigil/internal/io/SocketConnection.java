@@ -94,7 +94,7 @@ public final class SocketConnection<M> extends ConnectionCore<M> {
         try {
             socket.shutdownOutput();
         } catch (IOException e) {
-            log.debug("{}: shutdownOutput failed: {}", this, e.toString());
+            log.debug("{}: shutdownOutput failed: {}", logName(), e.toString());
         }
     }
 
@@ -103,7 +103,7 @@ public final class SocketConnection<M> extends ConnectionCore<M> {
         try {
             raw.close();
         } catch (IOException e) {
-            log.debug("{}: closing the socket failed: {}", this, e.toString());
+            log.debug("{}: closing the socket failed: {}", logName(), e.toString());
         }
     }
 

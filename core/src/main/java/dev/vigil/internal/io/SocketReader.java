@@ -42,7 +42,7 @@ final class SocketReader {
         } catch (IOException e) {
             core.readFailed(IoFailures.reason(e, true));
         } catch (RuntimeException | Error e) {
-            log.error("{}: reader failed unexpectedly", core, e);
+            log.error("{}: reader failed unexpectedly", core.logName(), e);
             core.abort(new CloseReason(Kind.IO_ERROR, false, "internal error: " + e, e), false);
         } finally {
             core.finish();

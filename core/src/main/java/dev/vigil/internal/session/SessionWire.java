@@ -178,11 +178,11 @@ public final class SessionWire {
         int flags = b[off + 1] & 0xff;
         if ((flags & ~(FLAG_RESUME | FLAG_OVERFLOWED)) != 0) {
             throw new SessionProtocolException("session request sets reserved flag bits 0x"
-                    + Integer.toHexString(flags & ~(FLAG_RESUME | FLAG_OVERFLOWED)));
+                    + Integer.toHexString(flags & ~(FLAG_RESUME | FLAG_OVERFLOWED)) + " (expected: 0)");
         }
         if ((flags & FLAG_RESUME) == 0) {
             if (flags != 0) {
-                throw new SessionProtocolException("session request for a new session sets OVERFLOWED");
+                throw new SessionProtocolException("session request for a new session sets OVERFLOWED (expected: only with RESUME)");
             }
             expectLength("session request for a new session", len, NEW_REQUEST_LENGTH);
             return new Request(version, false, false, null, 0, 0, 0);
@@ -219,7 +219,7 @@ public final class SessionWire {
         Outcome outcome = Outcome.values()[outcomeCode];
         if ((flags & ~FLAG_COUNTS_KNOWN) != 0) {
             throw new SessionProtocolException("SESSION frame sets reserved flag bits 0x"
-                    + Integer.toHexString(flags & ~FLAG_COUNTS_KNOWN));
+                    + Integer.toHexString(flags & ~FLAG_COUNTS_KNOWN) + " (expected: 0)");
         }
         boolean countsKnown = (flags & FLAG_COUNTS_KNOWN) != 0;
         ResumeFailure reason = null;
@@ -235,7 +235,7 @@ public final class SessionWire {
         }
         if (outcome == Outcome.RESUMED && !countsKnown || outcome == Outcome.STARTED && countsKnown) {
             throw new SessionProtocolException("SESSION frame " + outcome + (countsKnown ? " sets" : " clears")
-                    + " COUNTS_KNOWN");
+                    + " COUNTS_KNOWN (expected: set for RESUMED, clear for STARTED)");
         }
         UUID id = getUuid(b, off + 3);
         long epoch = getLong(b, off + 19);

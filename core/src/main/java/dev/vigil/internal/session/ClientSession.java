@@ -135,6 +135,19 @@ public final class ClientSession<M> {
         }
     }
 
+    /**
+     * The session ended by a graceful close (a CLOSE frame either way): the next connection starts a new one.
+     *
+     * @return the entries the server never confirmed, oldest first: fail their futures with the close's exception
+     */
+    public List<ReplayBuffer.Entry<M>> end() {
+        pending = null;
+        current.in().seal();
+        List<ReplayBuffer.Entry<M>> back = current.out().handBack(-1, new ArrayList<>());
+        current = new Session<>(policy, null, 0);
+        return back;
+    }
+
     private static void checkPeerSent(SessionWire.Answer answer, ReceiveCounter.Cursor cursor)
             throws SessionProtocolException {
         if (answer.sent() < cursor.start()) {

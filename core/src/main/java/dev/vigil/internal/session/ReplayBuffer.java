@@ -55,10 +55,13 @@ public final class ReplayBuffer<M> {
      * @param message   the message, for handing it back
      * @param payload   its encoded DATA payload, written again on replay
      * @param sentAt    when it was appended, in ticker nanoseconds
+     * @param written   completes when a connection first wrote its frame (the wiring completes it; a replay
+     *                  completes it again, which changes nothing)
      * @param delivered completes when the peer's count covers it
      * @param <M>       the type of messages
      */
-    public record Entry<M>(long position, M message, byte[] payload, long sentAt, CompletableFuture<Void> delivered) {
+    public record Entry<M>(long position, M message, byte[] payload, long sentAt, CompletableFuture<Void> written,
+                           CompletableFuture<Void> delivered) {
     }
 
     /**
@@ -99,7 +102,7 @@ public final class ReplayBuffer<M> {
      * @param message the message
      * @param payload its encoded DATA payload
      * @param now     the ticker's time
-     * @return its entry, with the next position and a fresh delivery future
+     * @return its entry, with the next position and fresh written and delivery futures
      * @throws IllegalStateException if it does not fit or the buffer overflowed (check {@link #room} first)
      */
     public Entry<M> append(M message, byte[] payload, long now) {
@@ -111,7 +114,8 @@ public final class ReplayBuffer<M> {
             if (!fits(payload.length)) {
                 throw new IllegalStateException("a " + payload.length + "-byte message does not fit: " + describe());
             }
-            Entry<M> e = new Entry<>(++sent, message, payload, now, new CompletableFuture<>());
+            Entry<M> e = new Entry<>(++sent, message, payload, now, new CompletableFuture<>(),
+                    new CompletableFuture<>());
             entries.addLast(e);
             bytes += payload.length;
             return e;

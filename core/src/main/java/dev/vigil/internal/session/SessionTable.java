@@ -264,6 +264,29 @@ public final class SessionTable<M, C> {
         }
     }
 
+    /**
+     * The server shuts down: every session ends, connected or lingering, without expiry events (a restarted server
+     * has another epoch anyway).
+     *
+     * @return every session's entries the client did not confirm: fail their futures with the shutdown's reason
+     */
+    public List<ReplayBuffer.Entry<M>> endAll() {
+        lock.lock();
+        try {
+            List<ReplayBuffer.Entry<M>> out = new ArrayList<>();
+            for (Slot<M, C> slot : sessions.values()) {
+                slot.session.in().seal();
+                out.addAll(slot.session.out().handBack(-1, new ArrayList<>()));
+            }
+            sessions.clear();
+            lingering.clear();
+            ended.clear();
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** {@return when {@link #poll} next has something to do, in ticker nanoseconds; Long.MAX_VALUE if never} */
     public long nextDeadline() {
         lock.lock();

@@ -171,6 +171,14 @@ class ClientSessionTest {
     }
 
     @Test
+    void aGracefulCloseEndsTheSessionAndTheNextConnectionAsksForANewOne() throws Exception {
+        established(3, 1, 0);
+        assertEquals(List.of("m2", "m3"), messages(client.end()));
+        assertNull(client.current().id());
+        assertEquals(SessionWire.Request.fresh(), client.request());
+    }
+
+    @Test
     void aResumeOfAnOverflowedSessionIsAProtocolError() throws Exception {
         established(5, 0, 0);
         assertNull(client.current().out().appendOrOverflow("m6", new byte[1], now));

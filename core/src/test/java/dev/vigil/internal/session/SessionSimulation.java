@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,22 +30,18 @@ final class SessionSimulation {
     record Ack(long count) implements Frame {
     }
 
-    /** One simulated connection: a link on each side and a queue of frames in flight each way. */
+    /** One simulated connection: each side's channel and a queue of frames in flight each way. */
     final class Conn {
         final String name;
-        final Link<Integer> client;
-        final Link<Integer> server;
+        final SessionChannel<Integer> client;
+        final SessionChannel<Integer> server;
         final ArrayDeque<Frame> toServer = new ArrayDeque<>();
         final ArrayDeque<Frame> toClient = new ArrayDeque<>();
-        long clientWritten;
-        long serverWritten;
 
         Conn(String name, Link<Integer> client, Link<Integer> server) {
             this.name = name;
-            this.client = client;
-            this.server = server;
-            this.clientWritten = client.acks().last();
-            this.serverWritten = server.acks().last();
+            this.client = new SessionChannel<>(client);
+            this.server = new SessionChannel<>(server);
         }
     }
 
@@ -105,7 +102,7 @@ final class SessionSimulation {
         if (conn == null) {
             return; // v1: a lingering server session takes no new sends
         }
-        ReplayBuffer<Integer> out = conn.server.session().out();
+        ReplayBuffer<Integer> out = conn.server.link().session().out();
         if (out.room(4) != ReplayBuffer.Room.OK) {
             return;
         }
@@ -113,67 +110,54 @@ final class SessionSimulation {
         serverNext++;
     }
 
-    /** The client's writer writes its next DATA frame, an owed ACK riding ahead of it. */
-    void clientWrite() {
-        Conn c = conn;
-        if (c == null) {
-            return;
-        }
-        List<ReplayBuffer.Entry<Integer>> next = c.client.session().out().next(c.clientWritten, 1);
+    /** A side's writer writes its next DATA frame, an owed ACK riding ahead of it. */
+    private static void write(SessionChannel<Integer> side, ArrayDeque<Frame> wire) {
+        List<ReplayBuffer.Entry<Integer>> next = side.pull(1);
         if (next.isEmpty()) {
             return;
         }
-        long ack = c.client.session().in().takeAck();
-        if (ack >= 0) {
-            c.toServer.add(new Ack(ack));
+        byte[] ack = side.piggyback();
+        if (ack != null) {
+            wire.add(new Ack(SessionWire.getLong(ack, 5)));
         }
-        c.toServer.add(new Data(next.getFirst().message()));
-        c.clientWritten = next.getFirst().position();
+        wire.add(new Data(next.getFirst().message()));
+    }
+
+    void clientWrite() {
+        if (conn != null) {
+            write(conn.client, conn.toServer);
+        }
     }
 
     void serverWrite() {
-        Conn c = conn;
-        if (c == null) {
-            return;
+        if (conn != null) {
+            write(conn.server, conn.toClient);
         }
-        List<ReplayBuffer.Entry<Integer>> next = c.server.session().out().next(c.serverWritten, 1);
-        if (next.isEmpty()) {
-            return;
+    }
+
+    /** A side's reader reads one frame; ACKs go through the codec. */
+    private void read(SessionChannel<Integer> side, ArrayDeque<Frame> wire, List<Integer> got)
+            throws SessionProtocolException {
+        Frame f = wire.poll();
+        if (f instanceof Data(int value)) {
+            switch (side.onData(now)) {
+                case DELIVER -> got.add(value);
+                case DUPLICATE -> duplicatesDropped++;
+                case ENDED -> {
+                }
+            }
+        } else if (f instanceof Ack(long count)) {
+            byte[] frame = SessionWire.ackFrame(count);
+            complete(side.onAck(frame, 5, frame.length - 5));
         }
-        long ack = c.server.session().in().takeAck();
-        if (ack >= 0) {
-            c.toClient.add(new Ack(ack));
-        }
-        c.toClient.add(new Data(next.getFirst().message()));
-        c.serverWritten = next.getFirst().position();
     }
 
     void serverRead(Conn c) throws SessionProtocolException {
-        Frame f = c.toServer.poll();
-        if (f instanceof Data(int value)) {
-            switch (c.server.data().onData(now)) {
-                case DELIVER -> serverGot.add(value);
-                case DUPLICATE -> duplicatesDropped++;
-                case ENDED -> {
-                }
-            }
-        } else if (f instanceof Ack(long count)) {
-            complete(c.server.acks().onAck(count));
-        }
+        read(c.server, c.toServer, serverGot);
     }
 
     void clientRead(Conn c) throws SessionProtocolException {
-        Frame f = c.toClient.poll();
-        if (f instanceof Data(int value)) {
-            switch (c.client.data().onData(now)) {
-                case DELIVER -> clientGot.add(value);
-                case DUPLICATE -> duplicatesDropped++;
-                case ENDED -> {
-                }
-            }
-        } else if (f instanceof Ack(long count)) {
-            complete(c.client.acks().onAck(count));
-        }
+        read(c.client, c.toClient, clientGot);
     }
 
     /** Time passes; each side sends the ACK its timer says is due. */
@@ -183,11 +167,13 @@ final class SessionSimulation {
         if (c == null) {
             return;
         }
-        if (c.client.session().in().ackDue(now)) {
-            c.toServer.add(new Ack(c.client.session().in().takeAck()));
+        byte[] clientAck = c.client.onTimer(now);
+        if (clientAck != null) {
+            c.toServer.add(new Ack(SessionWire.getLong(clientAck, 5)));
         }
-        if (c.server.session().in().ackDue(now)) {
-            c.toClient.add(new Ack(c.server.session().in().takeAck()));
+        byte[] serverAck = c.server.onTimer(now);
+        if (serverAck != null) {
+            c.toClient.add(new Ack(SessionWire.getLong(serverAck, 5)));
         }
     }
 
@@ -210,7 +196,7 @@ final class SessionSimulation {
             stale = c;
         } else {
             c.toServer.clear();
-            assertTrue(table.detach(c.server, true, now).isEmpty(), "an abnormal death ends nothing");
+            assertTrue(table.detach(c.server.link(), true, now).isEmpty(), "an abnormal death ends nothing");
         }
     }
 
@@ -278,7 +264,7 @@ final class SessionSimulation {
             Conn s = stale;
             if (s != null) {
                 if (s.toServer.isEmpty()) {
-                    assertTrue(table.detach(s.server, true, now).isEmpty(), "a displaced link's death is ignored");
+                    assertTrue(table.detach(s.server.link(), true, now).isEmpty(), "a displaced link's death is ignored");
                     stale = null;
                 } else {
                     serverRead(s);
@@ -311,10 +297,8 @@ final class SessionSimulation {
                 clientRead(c);
             }
             tick(policy.ackInterval().toNanos());
-            boolean idle = c.toServer.isEmpty() && c.toClient.isEmpty()
-                    && c.client.session().out().next(c.clientWritten, 1).isEmpty()
-                    && c.server.session().out().next(c.serverWritten, 1).isEmpty();
-            if (idle && c.client.session().out().size() == 0 && c.server.session().out().size() == 0) {
+            boolean idle = c.toServer.isEmpty() && c.toClient.isEmpty() && !c.client.hasData() && !c.server.hasData();
+            if (idle && c.client.link().session().out().size() == 0 && c.server.link().session().out().size() == 0) {
                 return;
             }
         }
@@ -323,8 +307,9 @@ final class SessionSimulation {
 
     private static void complete(List<ReplayBuffer.Entry<Integer>> released) {
         for (ReplayBuffer.Entry<Integer> e : released) {
-            assertTrue(e.delivered().complete(null), () -> "message " + e.message() + " confirmed twice");
+            assertFalse(e.delivered().isDone(), () -> "message " + e.message() + " confirmed twice");
         }
+        Settlement.confirm(released);
     }
 
     /** Fails with the first place where {@code got} is not 0, 1, ..., n-1, and a few values around it. */

@@ -269,6 +269,18 @@ class SessionTableTest {
     }
 
     @Test
+    void aShutdownEndsEverySessionWithoutExpiryEvents() {
+        Link<String> a = start("a");
+        Link<String> b = start("b");
+        send(a, "a1");
+        send(b, "b1", "b2");
+        table.detach(b, true, now);
+        assertEquals(List.of("a1", "b1", "b2"), messages(table.endAll()).stream().sorted().toList());
+        assertEquals(0, table.size());
+        assertTrue(table.poll(now + 60_000 * MS).isEmpty());
+    }
+
+    @Test
     void endedSessionsAreRememberedWithinTheBound() {
         SessionTable<String, String> t = new SessionTable<>(SessionPolicy.builder().maxSessions(1)
                 .linger(Duration.ofSeconds(1)).build(), new Random(5));

@@ -84,6 +84,11 @@ class ReplayBufferTest {
                 + "(bounds: 2 messages, 100 bytes)", b.overflow());
         assertEquals(ReplayBuffer.Room.OVERFLOWED, b.room(0));
         assertEquals(2, b.size(), "what it held stays until the resume settles it");
+
+        ReplayBuffer<String> bytes = buffer(10, 10, Duration.ofMinutes(1));
+        assertNull(bytes.appendOrOverflow("big", new byte[11], now), "over the byte bound");
+        assertNull(bytes.appendOrOverflow("small", new byte[1], now), "refused although it would fit: sticky");
+        assertEquals(0, bytes.size());
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.vigil.internal.session;
 
 import dev.vigil.ResumeFailure;
 import dev.vigil.SessionPolicy;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -46,6 +47,34 @@ class SessionPropertyTest {
             assertTrue(a instanceof Admission.Resumed, () -> "every reconnect resumes: " + a);
         }
         assertEquals(1, sim.table.size(), "one session throughout");
+        assertTrue(sim.cuts >= 20 && sim.resumes >= 20, () -> "the run cut and resumed often: " + sim.cuts
+                + " cuts, " + sim.resumes + " resumes");
+    }
+
+    /** The runs above are worth something only if they hit the hard cases; this says they do. */
+    @Test
+    void theRandomRunsCutMidStreamTakeOverDisplacedConnectionsAndDropTheirCopies() throws Exception {
+        long cuts = 0;
+        long takeovers = 0;
+        long duplicates = 0;
+        long replayed = 0;
+        for (long seed = 0; seed < 50; seed++) {
+            SessionSimulation sim = new SessionSimulation(seed, ROOMY);
+            sim.connect();
+            for (int i = 0; i < 3_000; i++) {
+                sim.step();
+            }
+            sim.drain();
+            sim.assertExactlyOnceInOrder();
+            cuts += sim.cuts;
+            takeovers += sim.takeovers;
+            duplicates += sim.duplicatesDropped;
+            replayed += sim.replayedFrames;
+        }
+        assertTrue(cuts > 2_000, "cuts: " + cuts);
+        assertTrue(takeovers > 200, "takeovers: " + takeovers);
+        assertTrue(duplicates > 100, "copies dropped on displaced connections: " + duplicates);
+        assertTrue(replayed > 1_000, "frames replayed: " + replayed);
     }
 
     @ParameterizedTest(name = "seed {0}")

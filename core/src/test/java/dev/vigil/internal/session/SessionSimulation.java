@@ -65,6 +65,8 @@ final class SessionSimulation {
     final List<Admission<Integer, String>> admissions = new ArrayList<>();
     final List<ClientOutcome<Integer>> outcomes = new ArrayList<>();
     long duplicatesDropped;
+    long cuts;
+    long takeovers;
     long resumes;
     long replayedFrames;
 
@@ -187,8 +189,10 @@ final class SessionSimulation {
             return;
         }
         conn = null;
+        cuts++;
         c.toClient.clear();
         if (takeover && stale == null) {
+            takeovers++;
             int keep = random.nextInt(c.toServer.size() + 1);
             while (c.toServer.size() > keep) {
                 c.toServer.pollLast();

@@ -13,7 +13,9 @@ public final class SessionLostException extends IOException {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** The session that ended. */
     private final UUID session;
+    /** Why it ended. */
     private final ResumeFailure reason;
 
     /**

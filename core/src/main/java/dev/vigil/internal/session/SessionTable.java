@@ -39,7 +39,11 @@ public final class SessionTable<M, C> {
     /** Sessions without a connection, in order of their connection's death, which is the order of their deadlines. */
     private final LinkedHashMap<UUID, Slot<M, C>> lingering = new LinkedHashMap<>();
     /** Sessions that ended, with the server's counts, so a late resume is refused with what the server knew. */
-    private final LinkedHashMap<UUID, long[]> ended;
+    private final LinkedHashMap<UUID, Ended> ended;
+
+    /** What the server remembers of a session it let go: its counts. */
+    private record Ended(long delivered, long sent) {
+    }
 
     private static final class Slot<M, C> {
         final Session<M> session;
@@ -73,7 +77,7 @@ public final class SessionTable<M, C> {
         int maxEnded = policy.maxSessions();
         this.ended = new LinkedHashMap<>(16, 0.75f, false) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<UUID, long[]> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<UUID, Ended> eldest) {
                 return size() > maxEnded;
             }
         };
@@ -114,7 +118,7 @@ public final class SessionTable<M, C> {
             }
             Slot<M, C> slot = sessions.get(id);
             if (slot == null) {
-                long[] counts = ended.remove(id);
+                Ended counts = ended.remove(id);
                 if (counts != null) {
                     return refuse(id, ResumeFailure.EXPIRED, "session " + id + " expired after its linger of "
                             + policy.linger(), counts, connection);
@@ -173,7 +177,7 @@ public final class SessionTable<M, C> {
         return new Admission.Resumed<>(link, answer, released, replay.size(), request.sent() - start, displaced);
     }
 
-    private Admission<M, C> refuse(UUID old, ResumeFailure reason, String detail, long @Nullable [] counts,
+    private Admission<M, C> refuse(UUID old, ResumeFailure reason, String detail, @Nullable Ended counts,
                                    C connection) {
         Admission<M, C> fresh = start(connection, old);
         if (!(fresh instanceof Admission.Started<M, C> started)) {
@@ -181,7 +185,7 @@ public final class SessionTable<M, C> {
         }
         boolean known = counts != null;
         SessionWire.Answer answer = new SessionWire.Answer(SessionWire.Outcome.REFUSED, reason, known,
-                started.answer().id(), epoch, known ? counts[0] : 0, known ? counts[1] : 0);
+                started.answer().id(), epoch, known ? counts.delivered() : 0, known ? counts.sent() : 0);
         return new Admission.Refused<>(started.link(), answer, old, reason, detail, List.of(), List.of(), null);
     }
 
@@ -255,7 +259,7 @@ public final class SessionTable<M, C> {
                 UUID id = slot.session.requireId();
                 sessions.remove(id);
                 long delivered = slot.session.in().seal();
-                ended.put(id, new long[]{delivered, slot.session.out().sent()});
+                ended.put(id, new Ended(delivered, slot.session.out().sent()));
                 out.add(new Expiry<>(id, slot.connection, slot.session.out().handBack(-1, new ArrayList<>())));
             }
             return out;

@@ -90,6 +90,18 @@ public final class SessionWire {
      */
     public record Request(int version, boolean resume, boolean overflowed, @Nullable UUID id, long epoch,
                           long delivered, long sent) {
+        /**
+         * Checks that a resume names its session and a new session carries nothing else.
+         *
+         * @throws IllegalArgumentException if not
+         */
+        public Request {
+            if (resume ? id == null : id != null || overflowed || epoch != 0 || delivered != 0 || sent != 0) {
+                throw new IllegalArgumentException((resume ? "a resume request without a session id"
+                        : "a request for a new session with an id, OVERFLOWED or counts"));
+            }
+        }
+
         /** {@return a request for a new session} */
         public static Request fresh() {
             return new Request(VERSION, false, false, null, 0, 0, 0);
@@ -97,7 +109,7 @@ public final class SessionWire {
 
         /** {@return the option as it goes into a HELLO: type, length, value} */
         public byte[] encode() {
-            if (!resume || id == null) {
+            if (!resume || id == null) { // the constructor made sure both hold or neither
                 return new byte[]{OPT_REQUEST, NEW_REQUEST_LENGTH, (byte) version, 0};
             }
             byte[] b = new byte[2 + RESUME_REQUEST_LENGTH];

@@ -184,6 +184,13 @@ class SessionWireTest {
     }
 
     @Test
+    void aRequestCannotBeMadeInconsistent() {
+        assertThrows(IllegalArgumentException.class, () -> new SessionWire.Request(1, true, false, null, 1, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new SessionWire.Request(1, false, true, null, 0, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new SessionWire.Request(1, false, false, ID, 0, 0, 0));
+    }
+
+    @Test
     void reEncodingADecodedRequestGivesTheSameBytes() throws Exception {
         Random random = new Random(7);
         for (int i = 0; i < 100; i++) {

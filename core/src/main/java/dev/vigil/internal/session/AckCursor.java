@@ -1,0 +1,51 @@
+package dev.vigil.internal.session;
+
+import java.util.List;
+
+/**
+ * One connection's view of the peer's ACKs for a session: counts on one connection only grow. The mirror of
+ * {@link ReceiveCounter.Cursor}. Not thread-safe: the connection's reader owns it.
+ *
+ * <p>A displaced connection (the client came back on a new one while the server still read the old) may deliver an
+ * ACK older than the resume count; it releases nothing and is no error, because each connection is checked against
+ * its own history.
+ *
+ * @param <M> the type of messages
+ */
+public final class AckCursor<M> {
+    private final ReplayBuffer<M> buffer;
+    private long last;
+
+    /**
+     * Starts a cursor.
+     *
+     * @param buffer the session's replay buffer
+     * @param start  the peer's count when this connection started: its resume count, or 0 in a new session
+     */
+    public AckCursor(ReplayBuffer<M> buffer, long start) {
+        this.buffer = buffer;
+        this.last = start;
+    }
+
+    /**
+     * Applies an ACK the peer sent on this connection.
+     *
+     * @param count the peer's cumulative delivered count
+     * @return the entries it released, oldest first; the caller completes their delivery futures
+     * @throws SessionProtocolException if the count goes backwards on this connection or covers frames never sent
+     */
+    public List<ReplayBuffer.Entry<M>> onAck(long count) throws SessionProtocolException {
+        if (count < last) {
+            throw new SessionProtocolException("ACK " + count + " goes backwards: the peer acknowledged " + last
+                    + " frames before");
+        }
+        List<ReplayBuffer.Entry<M>> released = buffer.release(count);
+        last = count;
+        return released;
+    }
+
+    /** {@return the highest count the peer sent on this connection} */
+    public long last() {
+        return last;
+    }
+}

@@ -56,6 +56,20 @@ class PartialFrameBudgetTest {
     }
 
     @Test
+    void theBytesOfConnectionsNamedButNotYetClosedCountAsFreedSoTheNextReadsNameNobodyElse() {
+        Holder<String> a = budget.register("a");
+        Holder<String> b = budget.register("b");
+        a.hold(900);
+        assertEquals(List.of("a"), b.hold(200).stream().map(Eviction::owner).toList());
+        // a's reader has not stopped yet: its 900 bytes are still held, but they are on their way out.
+        assertEquals(List.of(), b.hold(250));
+        assertEquals(List.of(), a.hold(950), "a is not named twice");
+        assertEquals(1_200, budget.held());
+        a.close();
+        assertEquals(250, budget.held());
+    }
+
+    @Test
     void theConnectionThatCrossedTheBudgetMayBeTheOneNamed() {
         Holder<String> a = budget.register("a");
         budget.register("b").hold(100);
@@ -92,6 +106,29 @@ class PartialFrameBudgetTest {
         a.close();
         assertEquals(List.of(), b.hold(1_000));
         assertEquals(1_000, budget.held());
+    }
+
+    @Test
+    @Timeout(30)
+    void aCloseFromAnotherThreadWhileTheReaderHoldsLeavesNothingBehind() throws Exception {
+        PartialFrameBudget<Integer> shared = new PartialFrameBudget<>(1L << 40);
+        Thread.Builder readers = Thread.ofPlatform().name("budget-reader-", 0);
+        for (int round = 0; round < 1_000; round++) {
+            Holder<Integer> h = shared.register(round);
+            CountDownLatch reading = new CountDownLatch(1);
+            Thread reader = readers.start(() -> {
+                for (int i = 1; i <= 20_000; i++) {
+                    h.hold(i);
+                    if (i == 100) {
+                        reading.countDown();
+                    }
+                }
+            });
+            reading.await();
+            h.close(); // the timer or the manager ends the connection while its reader is still reading
+            reader.join();
+            assertEquals(0, shared.held(), "round " + round);
+        }
     }
 
     @Test

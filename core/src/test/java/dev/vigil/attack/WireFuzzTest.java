@@ -43,7 +43,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * sees them split anywhere. Nothing else may happen: no listener error, no other close reason, and a well-behaved
  * client is served afterwards.
  *
- * <p>The default run sends 6,000 generated frames; the {@code long} profile 1,000,000. The guards of issue #11 are
+ * <p>The default run sends 5,193 generated frames (30 connections); the {@code long} profile 1,013,646 (2,000
+ * connections). The guards of issue #11 are
  * not in the connection yet; once they are, this fuzzer should also generate control-frame floods past
  * {@code Limits.controlFrameRate} (expected: {@code POLICY_VIOLATION}, "control-frame flood") and drips past
  * {@code Limits.frameDeadline} on a fake-clock embedded connection, where a drip costs no real time.

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Seeded random event sequences against every guard, each checked step by step against a reference model written
  * from the guard's contract (not from its code). The default run tries 100,000 generated events in all; the
- * {@code long} profile tries over 1,000,000 per guard. A failure names the seed and the step.
+ * {@code long} profile 1,000,000 per guard. A failure names the seed and the step.
  */
 class GuardFuzzTest {
     private static final long SEED = 20_261_201L;

@@ -37,13 +37,11 @@ public final class Main {
                         FleetDemo.run(FleetOptions.from(o), out); // the report says if anything was unexpected
                         return 0;
                     }),
-            new Example("echo", "echo server and client; prints round trips next to Vigil's heartbeat RTT",
-                    List.of("echo", "echo server --port 7000", "echo client --port 7000 --count 10"),
-                    EchoExample.SPECS,
-                    (o, out) -> {
-                        EchoExample.main(o, out);
-                        return 0;
-                    }),
+            new Example("echo", "echo server and client; prints round trips next to Vigil's heartbeat RTT, and why "
+                    + "each connection closed (the client exits 1 if it closed before every echo came back)",
+                    List.of("echo", "echo server --port 7000", "echo client --port 7000 --count 10",
+                            "echo server --port 7000 --interval 1s --timeout 3s"),
+                    EchoExample.SPECS, EchoExample::main),
             new Example("chat", "chat with rooms, presence driven by heartbeats, and delivery counts; "
                     + "works with nc too",
                     List.of("chat demo", "chat server --port 7001", "chat client --port 7001 --name ann",

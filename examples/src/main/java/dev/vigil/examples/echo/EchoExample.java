@@ -27,10 +27,14 @@ import java.util.concurrent.TimeUnit;
  * trip took, next to the RTT that Vigil's own heartbeats measured.
  *
  * <pre>
- *   echo                       server and client in one process
- *   echo server --port 7000    a server until Ctrl-C
- *   echo client --port 7000    a client of that server
+ *   echo                                   server and client in one process
+ *   echo server --port 7000                a server until Ctrl-C
+ *   echo client --port 7000                a client of that server
+ *   echo server --interval 1s --timeout 3s another heartbeat policy (both sides take it)
  * </pre>
+ *
+ * <p>Every connection's end is printed with its reason; the client exits with status 1 if its connection closed
+ * before every echo came back (the server went away, or timed it out).
  */
 public final class EchoExample {
 
@@ -40,44 +44,60 @@ public final class EchoExample {
             Options.Spec.of("port", "7000", "server: port to listen on; client: port to connect to"),
             Options.Spec.of("count", "5", "client: how many messages to send"),
             Options.Spec.of("message", "hello", "client: what to send"),
-            Options.Spec.of("every", "300ms", "client: pause between messages"));
+            Options.Spec.of("every", "300ms", "client: pause between messages"),
+            Options.Spec.of("interval", "100ms", "heartbeat: PING after this much silence"),
+            Options.Spec.of("timeout", "1s", "heartbeat: the peer is dead after this much silence"));
 
     /**
-     * Both sides ping after 100 ms of silence and give up after 1 s. The client pauses longer than that between
-     * messages, so Vigil measures RTT in the pauses: a PING goes out only when the peer has been quiet for an interval.
+     * The default policy: both sides ping after 100 ms of silence and give up after 1 s. The client pauses longer
+     * than that between messages, so Vigil measures RTT in the pauses: a PING goes out only when the peer has been
+     * quiet for an interval. {@code --interval} and {@code --timeout} replace it.
      */
     static final HeartbeatPolicy POLICY = HeartbeatPolicy.fixed(Duration.ofMillis(100), Duration.ofSeconds(1));
 
     /**
      * What the client saw.
      *
-     * @param replies    the replies, in order
-     * @param roundTrips how long each message took to come back (send to reply, measured by the application)
-     * @param heartbeat  the RTT measured by Vigil's PING/PONG on the same connection
+     * @param replies     the replies, in order
+     * @param roundTrips  how long each message took to come back (send to reply, measured by the application)
+     * @param heartbeat   the RTT measured by Vigil's PING/PONG on the same connection
+     * @param closeReason why the client's connection closed: {@code CLOSED_LOCALLY} when the client was done
+     * @param complete    whether every message came back before the connection closed
      */
-    public record Result(List<String> replies, List<Duration> roundTrips, RttStats heartbeat) {
+    public record Result(List<String> replies, List<Duration> roundTrips, RttStats heartbeat, CloseReason closeReason,
+                         boolean complete) {
     }
 
     private EchoExample() {
     }
 
-    /** Runs {@code echo [server|client] [options]}. */
-    public static void main(Options options, PrintStream out) throws Exception {
+    /**
+     * Runs {@code echo [server|client] [options]}.
+     *
+     * @return the exit status: 0, or 1 if the client's connection closed before every echo came back
+     * @throws IllegalArgumentException if an option is wrong, such as a timeout not longer than the interval
+     */
+    public static int main(Options options, PrintStream out) throws Exception {
         String mode = options.positional().isEmpty() ? "both" : options.positional().getFirst();
-        switch (mode) {
-            case "server" -> server(options.integer("port"), out);
+        HeartbeatPolicy policy = HeartbeatPolicy.fixed(options.duration("interval"), options.duration("timeout"));
+        Result result = switch (mode) {
+            case "server" -> {
+                server(options.integer("port"), policy, out);
+                yield null;
+            }
             case "client" -> client(new InetSocketAddress(options.string("host"), options.integer("port")),
-                    options.integer("count"), options.string("message"), options.duration("every"), out);
+                    options.integer("count"), options.string("message"), options.duration("every"), policy, out);
             case "both" -> inProcess(options.integer("count"), options.string("message"), options.duration("every"),
-                    out);
+                    policy, out);
             default -> throw new IllegalArgumentException("echo takes 'server', 'client' or nothing, not " + mode);
-        }
+        };
+        return result == null || result.complete() ? 0 : 1;
     }
 
     /** The server's whole logic: send every message back on the connection it came from. */
-    static ConnectionManager<String> newServer(PrintStream out) {
+    static ConnectionManager<String> newServer(HeartbeatPolicy policy, PrintStream out) {
         return ConnectionManager.builder(MessageCodec.utf8())
-                .heartbeat(POLICY)
+                .heartbeat(policy)
                 .listener(new ConnectionListener<>() {
                     @Override
                     public void onOpen(Connection<String> c) {
@@ -98,11 +118,12 @@ public final class EchoExample {
     }
 
     /** Runs a server on the port until the JVM is stopped (Ctrl-C closes it gracefully). */
-    public static void server(int port, PrintStream out) throws IOException, InterruptedException {
-        ConnectionManager<String> server = newServer(out);
+    public static void server(int port, HeartbeatPolicy policy, PrintStream out)
+            throws IOException, InterruptedException {
+        ConnectionManager<String> server = newServer(policy, out);
         InetSocketAddress address = server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-        out.printf("echo server on %s; try: java -jar vigil-examples.jar echo client --port %d%n", address,
-                address.getPort());
+        out.printf("echo server on %s, heartbeat %s; try: java -jar vigil-examples.jar echo client --port %d%n",
+                address, policy, address.getPort());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close(); // tells every client with a CLOSE frame, waits for them
@@ -111,17 +132,25 @@ public final class EchoExample {
         stopped.await();
     }
 
-    /** Connects, sends {@code count} messages one at a time, and waits for each echo. */
+    /**
+     * Connects, sends {@code count} messages one at a time, and waits for each echo; prints why the connection
+     * closed, whether the client finished or the connection ended first.
+     */
     public static Result client(InetSocketAddress server, int count, String message, Duration every,
-                                PrintStream out) throws IOException, InterruptedException {
-        // Replies arrive on the connection's reader thread; hand them to this thread through a queue.
-        BlockingQueue<String> replies = new LinkedBlockingQueue<>();
+                                HeartbeatPolicy policy, PrintStream out) throws IOException, InterruptedException {
+        // Replies and the connection's end arrive on Vigil's threads; hand them to this thread through a queue.
+        BlockingQueue<Object> events = new LinkedBlockingQueue<>();
         try (ConnectionManager<String> client = ConnectionManager.builder(MessageCodec.utf8())
-                .heartbeat(POLICY)
+                .heartbeat(policy)
                 .listener(new ConnectionListener<>() {
                     @Override
                     public void onMessage(Connection<String> c, String reply) {
-                        replies.add(reply);
+                        events.add(reply);
+                    }
+
+                    @Override
+                    public void onClose(Connection<String> c, CloseReason reason) {
+                        events.add(reason);
                     }
                 })
                 .build()) {
@@ -133,14 +162,18 @@ public final class EchoExample {
                 String sent = message + " " + i;
                 long start = System.nanoTime();
                 connection.send(sent);
-                String reply = replies.poll(5, TimeUnit.SECONDS);
-                if (reply == null) {
+                Object event = events.poll(5, TimeUnit.SECONDS);
+                if (event instanceof CloseReason reason) {
+                    out.printf("client: connection closed before the echo of '%s': %s%n", sent, reason);
+                    return new Result(got, roundTrips, connection.rtt(), reason, false);
+                }
+                if (event == null) {
                     throw new IOException("no echo of '" + sent + "' within 5 s; connection " + connection.state());
                 }
                 Duration rt = Duration.ofNanos(System.nanoTime() - start);
-                got.add(reply);
+                got.add((String) event);
                 roundTrips.add(rt);
-                out.printf(Locale.ROOT, "client: sent '%s', got '%s' back in %.3f ms%n", sent, reply,
+                out.printf(Locale.ROOT, "client: sent '%s', got '%s' back in %.3f ms%n", sent, event,
                         rt.toNanos() / 1e6);
                 Thread.sleep(every); // quiet time, in which Vigil pings and measures RTT
             }
@@ -149,16 +182,32 @@ public final class EchoExample {
                             + "variation %.3f ms%n", rtt.samples(), rtt.smoothed().toNanos() / 1e6,
                     rtt.min().toNanos() / 1e6, rtt.variation().toNanos() / 1e6);
             connection.close();
-            return new Result(got, roundTrips, rtt);
+            CloseReason reason = awaitClose(events);
+            out.printf("client: connection closed: %s%n", reason);
+            return new Result(got, roundTrips, rtt, reason, true);
+        }
+    }
+
+    /** Skips replies still on their way and {@return the close reason} */
+    private static CloseReason awaitClose(BlockingQueue<Object> events) throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            Object event = events.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (event instanceof CloseReason reason) {
+                return reason;
+            }
+            if (event == null) {
+                throw new IOException("the connection did not report its close within 10 s");
+            }
         }
     }
 
     /** Starts a server on a free port, runs the client against it, and stops both. */
-    public static Result inProcess(int count, String message, Duration every, PrintStream out)
-            throws IOException, InterruptedException {
-        try (ConnectionManager<String> server = newServer(out)) {
+    public static Result inProcess(int count, String message, Duration every, HeartbeatPolicy policy,
+                                   PrintStream out) throws IOException, InterruptedException {
+        try (ConnectionManager<String> server = newServer(policy, out)) {
             InetSocketAddress address = server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            return client(address, count, message, every, out);
+            return client(address, count, message, every, policy, out);
         }
     }
 }

@@ -116,6 +116,10 @@ public final class HealthDemo {
             servers.forEach(ConnectionManager::close);
             links.forEach(FaultProxy::close);
         }
+        for (Backend b : hc.backends()) { // every client connection says why it ended, not only the faulty ones
+            Connection<String> c = b.connection;
+            say("checker", b.name + " connection closed: " + (c == null ? "never opened" : c.closeReason()));
+        }
         return report(slowRtts);
     }
 

@@ -5,6 +5,9 @@ import dev.vigil.examples.Options;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,7 +22,15 @@ class HealthDemoTest {
         HealthOptions o = HealthOptions.from(Options.parse(List.of("--seconds", "6", "--slow-at", "1s",
                 "--kill-at", "2s", "--ramp", "150ms"), HealthOptions.SPECS));
 
-        HealthReport r = HealthDemo.run(o, System.out);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        HealthReport r;
+        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            r = HealthDemo.run(o, out);
+        }
+        String printed = bytes.toString(StandardCharsets.UTF_8);
+        System.out.print(printed);
+        assertTrue(printed.contains("checker backend-3 connection closed: HEARTBEAT_TIMEOUT"), printed);
+        assertTrue(printed.contains("checker backend-1 connection closed: SHUTDOWN"), printed);
 
         String report = r.render();
         assertNotNull(r.slowFlaggedAt(), report);

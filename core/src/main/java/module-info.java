@@ -9,4 +9,5 @@ module dev.vigil {
     requires static transitive org.jetbrains.annotations;
 
     exports dev.vigil;
+    exports dev.vigil.cluster;
 }

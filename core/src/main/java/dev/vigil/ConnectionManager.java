@@ -1,8 +1,11 @@
 package dev.vigil;
 
+import dev.vigil.cluster.Backplane;
+import dev.vigil.cluster.Presence;
 import dev.vigil.internal.DefaultConnectionManager;
 import dev.vigil.internal.Settings;
 import dev.vigil.internal.Validation;
+import dev.vigil.internal.presence.PresenceHooks;
 import org.jetbrains.annotations.Nullable;
 
 import java.io.IOException;
@@ -161,6 +164,8 @@ public interface ConnectionManager<M> extends AutoCloseable {
         private @Nullable ConnectionFilter connectionFilter;
         private @Nullable SSLContext tls;
         private MetricsObserver metrics = MetricsObserver.NONE;
+        private @Nullable Presence presence;
+        private @Nullable Backplane backplane;
 
         private Builder(MessageCodec<M> codec) {
             this.codec = codec;
@@ -370,6 +375,37 @@ public interface ConnectionManager<M> extends AutoCloseable {
         }
 
         /**
+         * Lets a {@link Presence} watch this manager's connections: it hears every close (a connection under a key
+         * leaves it; an unclean close makes its last will due) and every {@link ConnectionState#ACTIVE} /
+         * {@link ConnectionState#SUSPECT} change, before the {@linkplain #listener listener} does. Putting a
+         * connection under a key is still the listener's job ({@link Presence#join}). Several managers may share one
+         * presence. Default: none.
+         *
+         * @param presence one built by {@link Presence#builder}, or {@code null} for none
+         * @return this builder
+         */
+        public Builder<M> presence(@Nullable Presence presence) {
+            this.presence = presence;
+            return this;
+        }
+
+        /**
+         * Makes {@link ConnectionManager#broadcast} reach the connections of every node on the backplane: the message
+         * is encoded once with this manager's codec, written to this node's connections directly, and published to
+         * the other nodes, which write it to theirs (each node's managers must use a codec that decodes it). The
+         * returned future then counts this node's connections only. Delivery to other nodes is the backplane's: at
+         * most once, lost while a node is cut off from it. Closing the manager ends its subscription, not the
+         * backplane. Default: none (broadcast reaches this manager's connections only).
+         *
+         * @param backplane the backplane, or {@code null} for none
+         * @return this builder
+         */
+        public Builder<M> backplane(@Nullable Backplane backplane) {
+            this.backplane = backplane;
+            return this;
+        }
+
+        /**
          * {@return a new manager with these settings; it starts no thread until the first bind or connect}
          *
          * @throws IllegalArgumentException listing every setting that is out of range
@@ -398,11 +434,15 @@ public interface ConnectionManager<M> extends AutoCloseable {
                         heartbeat.interval(), "at least minPeerPingInterval " + minPeerPingInterval
                                 + ", or this side would refuse its own kind of peer");
             }
+            v.check(presence == null || PresenceHooks.accepts(presence), "presence", presence,
+                    "one built by Presence.builder()");
             v.throwIfAny();
-            return new DefaultConnectionManager<>(new Settings<>(codec, listener, heartbeat, minPeerPingInterval,
-                    maxPingStrikes, maxFrameSize, maxQueuedMessages, backpressure, connectTimeout, handshakeTimeout,
-                    closeTimeout, shutdownGrace, tcpNoDelay, maxConnections, maxConnectionsPerAddress, connectionFilter,
-                    tls, metrics));
+            ConnectionListener<M> watched = presence == null ? listener : PresenceHooks.observe(presence, listener);
+            ConnectionManager<M> manager = new DefaultConnectionManager<>(new Settings<>(codec, watched, heartbeat,
+                    minPeerPingInterval, maxPingStrikes, maxFrameSize, maxQueuedMessages, backpressure, connectTimeout,
+                    handshakeTimeout, closeTimeout, shutdownGrace, tcpNoDelay, maxConnections,
+                    maxConnectionsPerAddress, connectionFilter, tls, metrics));
+            return backplane == null ? manager : PresenceHooks.clustered(manager, codec, backplane);
         }
     }
 }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,9 +44,11 @@ public final class ChatCluster implements AutoCloseable {
      * @param linger   how long a person without a connection still shows
      * @param interval heartbeat interval for the people
      * @param timeout  heartbeat timeout for the people
+     * @param healthPort the first node's health port (counting up), 0 for free ports, -1 for none
+     * @param drain    how long a node stopped with SIGTERM spreads its closes over
      */
-    public record Config(int nodes, int basePort, @Nullable String redisUri, Duration ttl, Duration linger, Duration interval,
-                         Duration timeout) {
+    public record Config(int nodes, int basePort, @Nullable String redisUri, Duration ttl, Duration linger,
+                         Duration interval, Duration timeout, int healthPort, Duration drain) {
     }
 
     private final @Nullable EmbeddedRedis embedded;
@@ -63,29 +66,36 @@ public final class ChatCluster implements AutoCloseable {
         String uri = embedded != null ? embedded.uri() : config.redisUri();
         out.println("redis: " + uri + (embedded != null ? " (embedded, stops with the cluster)" : ""));
         ChatCluster cluster = new ChatCluster(embedded, uri);
+        List<CompletableFuture<Node>> starting = new ArrayList<>();
         try {
             for (int i = 1; i <= config.nodes(); i++) {
-                cluster.nodes.add(startNode(config, uri, "node-" + i,
+                starting.add(startNode(config, uri, "node-" + i,
                         config.basePort() == 0 ? 0 : config.basePort() + i - 1, out));
             }
+            for (CompletableFuture<Node> node : starting) { // all JVMs start at once; wait for each to listen
+                cluster.nodes.add(await(node));
+            }
         } catch (IOException | RuntimeException | InterruptedException e) {
+            starting.forEach(f -> f.thenAccept(n -> n.process().destroyForcibly()));
             cluster.close();
             throw e;
         }
         return cluster;
     }
 
-    private static Node startNode(Config config, String uri, String id, int port, PrintStream out)
-            throws IOException, InterruptedException {
+    private static CompletableFuture<Node> startNode(Config config, String uri, String id, int port,
+                                                     PrintStream out) throws IOException {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
         Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 "dev.vigil.examples.Main", "chat", "node", "--redis", uri, "--node-id", id,
                 "--port", Integer.toString(port), "--ttl", config.ttl().toMillis() + "ms",
                 "--linger", config.linger().toMillis() + "ms", "--interval", config.interval().toMillis() + "ms",
-                "--timeout", config.timeout().toMillis() + "ms")
+                "--timeout", config.timeout().toMillis() + "ms", "--drain", config.drain().toMillis() + "ms",
+                "--health-port", Integer.toString(config.healthPort() <= 0 ? config.healthPort()
+                        : config.healthPort() + Integer.parseInt(id.substring(id.indexOf('-') + 1)) - 1))
                 .redirectErrorStream(true).start();
         BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        CompletableFuture<Integer> listening = new CompletableFuture<>();
+        CompletableFuture<Node> listening = new CompletableFuture<>();
         Thread.ofVirtual().name("chat-cluster-" + id + "-output").start(() -> {
             try {
                 String line;
@@ -93,7 +103,7 @@ public final class ChatCluster implements AutoCloseable {
                     out.println("[" + id + "] " + line);
                     Matcher m = LISTENING.matcher(line);
                     if (m.find()) {
-                        listening.complete(Integer.parseInt(m.group(1)));
+                        listening.complete(new Node(id, Integer.parseInt(m.group(1)), p));
                     }
                 }
             } catch (IOException e) {
@@ -101,11 +111,19 @@ public final class ChatCluster implements AutoCloseable {
             }
             listening.completeExceptionally(new IOException(id + " exited before it listened"));
         });
+        listening.orTimeout(60, TimeUnit.SECONDS).whenComplete((node, error) -> {
+            if (error != null) {
+                p.destroyForcibly();
+            }
+        });
+        return listening;
+    }
+
+    private static Node await(CompletableFuture<Node> node) throws IOException, InterruptedException {
         try {
-            return new Node(id, listening.get(30, TimeUnit.SECONDS), p);
-        } catch (Exception e) {
-            p.destroyForcibly();
-            throw new IOException(id + " did not start: " + e.getMessage(), e);
+            return node.get();
+        } catch (ExecutionException e) {
+            throw new IOException("a node did not start: " + e.getCause().getMessage(), e.getCause());
         }
     }
 

@@ -43,7 +43,11 @@ public final class ChatExample {
             Options.Spec.of("ttl", "3s", "cluster and node: a crashed node's people leave the others within this "
                     + "(its key's lifetime in Redis) plus a third of it plus --linger"),
             Options.Spec.of("linger", "2s", "cluster and node: how long someone without a connection still shows"),
-            Options.Spec.of("seconds", "0", "cluster: stop after this long; 0 runs until Ctrl-C"));
+            Options.Spec.of("seconds", "0", "cluster: stop after this long; 0 runs until Ctrl-C"),
+            Options.Spec.of("health-port", "-1", "cluster and node: GET /health for a balancer on this port (cluster:"
+                    + " counting up per node); -1 for none, 0 for any free port"),
+            Options.Spec.of("drain", "2s", "cluster and node: on SIGTERM, close this node's people spread over this"
+                    + " long (they reconnect elsewhere) before stopping"));
 
     /**
      * The demo's heartbeats are fast so that "away" and "offline" show within seconds; a real chat would use the
@@ -102,13 +106,26 @@ public final class ChatExample {
                 .nodeTtl(o.duration("ttl")).build();
         ClusterChatNode node = new ClusterChatNode(backplane, policy, o.duration("linger"), out::println);
         InetSocketAddress address = node.start(new InetSocketAddress(o.string("host"), o.integer("port")));
-        out.printf("node %s listening on %s:%d (pid %d); join with: nc %s %d%n", backplane.nodeId(),
-                o.string("host"), address.getPort(), ProcessHandle.current().pid(), o.string("host"),
-                address.getPort());
+        HealthEndpoint health = o.integer("health-port") < 0 ? null
+                : new HealthEndpoint(new InetSocketAddress(o.string("host"), o.integer("health-port")),
+                        () -> node.draining() ? "draining" : backplane.isConnected() ? null : "Redis unreachable");
+        out.printf("node %s listening on %s:%d (pid %d)%s; join with: nc %s %d%n", backplane.nodeId(),
+                o.string("host"), address.getPort(), ProcessHandle.current().pid(),
+                health == null ? "" : ", health on http://" + o.string("host") + ":" + health.port() + "/health",
+                o.string("host"), address.getPort());
+        Duration drain = o.duration("drain");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                node.drain(drain); // SIGTERM: a planned stop; kill -9 skips all of this
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             node.close();
             backplane.close();
+            if (health != null) {
+                health.close();
+            }
             stopped.countDown();
         }));
         stopped.await();
@@ -122,7 +139,7 @@ public final class ChatExample {
         }
         ChatCluster.Config config = new ChatCluster.Config(nodes, o.integer("port"),
                 o.string("redis").isEmpty() ? null : o.string("redis"), o.duration("ttl"), o.duration("linger"),
-                policy.interval(), policy.timeout());
+                policy.interval(), policy.timeout(), o.integer("health-port"), o.duration("drain"));
         ChatCluster cluster = ChatCluster.start(config, out);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

@@ -17,8 +17,11 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -50,6 +53,7 @@ public final class ClusterChatNode implements AutoCloseable {
     private final Backplane.Subscription rooms;
     private final Consumer<String> log;
     private final AtomicInteger guests = new AtomicInteger();
+    private volatile boolean draining;
 
     /**
      * Makes a node; {@link #start} binds it.
@@ -88,6 +92,11 @@ public final class ClusterChatNode implements AutoCloseable {
     private final class Listener implements ConnectionListener<String> {
         @Override
         public void onOpen(Connection<String> c) {
+            if (draining) { // the balancer has not noticed yet: send this one elsewhere at once
+                c.send("* " + backplane.nodeId() + " is shutting down: reconnect, and you will be on another node");
+                c.close();
+                return;
+            }
             Member m = new Member("guest-" + backplane.nodeId() + "-" + guests.incrementAndGet());
             c.attach(m);
             c.send("* welcome to Vigil chat on " + backplane.nodeId() + ", " + m.name
@@ -184,6 +193,36 @@ public final class ClusterChatNode implements AutoCloseable {
         return all.values().stream().map(k -> k.key() + " (" + (k.connections() == 0 ? "leaving"
                         : k.status() == PresenceStatus.SUSPECT ? "away" : "on " + String.join("+", k.nodes())) + ")")
                 .collect(Collectors.joining(", "));
+    }
+
+    /** {@return whether this node is draining (a balancer's health check should take it out)} */
+    public boolean draining() {
+        return draining;
+    }
+
+    /**
+     * Drains the node before it stops: marks it draining (its health check fails, so a balancer sends no one new),
+     * then tells each person to reconnect and closes their connection, cleanly, one after another spread evenly over
+     * {@code window}, so that they do not all reconnect to the other nodes in the same instant. A person who
+     * reconnects within the linger never shows as having left. Returns when the last one is closed.
+     *
+     * @param window how long to spread the closes over
+     */
+    public void drain(Duration window) throws InterruptedException {
+        draining = true;
+        List<Connection<String>> all = new ArrayList<>(manager.connections());
+        log.accept("draining: closing " + all.size() + " connection(s) over " + window.toMillis() + " ms");
+        long start = System.nanoTime();
+        for (int i = 0; i < all.size(); i++) {
+            long due = start + window.toNanos() * i / Math.max(1, all.size());
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait); // pacing, not waiting for a condition
+            }
+            Connection<String> c = all.get(i);
+            c.send("* " + backplane.nodeId() + " is shutting down: reconnect, and you will be on another node");
+            c.close();
+        }
     }
 
     /** {@return this node's presence, for tests and the cluster's report} */

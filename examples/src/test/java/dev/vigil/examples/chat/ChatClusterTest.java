@@ -63,7 +63,7 @@ class ChatClusterTest {
     void peopleOnTwoNodesShareARoomAndPresenceAndACrashedNodesPeopleLeave() throws Exception {
         PrintStream out = System.out;
         ChatCluster.Config config = new ChatCluster.Config(2, 0, null, TTL, LINGER, Duration.ofSeconds(30),
-                Duration.ofSeconds(90));
+                Duration.ofSeconds(90), -1, Duration.ofSeconds(1));
         try (ChatCluster cluster = ChatCluster.start(config, out)) {
             ChatCluster.Node one = cluster.nodes().get(0);
             ChatCluster.Node two = cluster.nodes().get(1);

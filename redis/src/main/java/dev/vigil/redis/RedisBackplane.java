@@ -5,14 +5,13 @@ import dev.vigil.redis.internal.Directory;
 import dev.vigil.redis.internal.Events;
 import dev.vigil.redis.internal.Frames;
 import dev.vigil.redis.internal.Names;
-import dev.vigil.redis.internal.Scripts;
+import dev.vigil.redis.internal.OwnEntries;
+import dev.vigil.redis.internal.Refresher;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
@@ -27,20 +26,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@link Backplane} on Redis, through Lettuce: messages over pub/sub, presence entries in a hash per node that
@@ -84,8 +78,6 @@ public final class RedisBackplane implements Backplane {
 
     private final String nodeId;
     private final Names names;
-    private final long ttlMillis;
-    private final Duration refreshInterval;
     private final Duration commandTimeout;
     private final ClientResources resources;
     private final RedisClient client;
@@ -95,23 +87,16 @@ public final class RedisBackplane implements Backplane {
     private final Directory directory;
     private final Map<String, List<MessageHandler>> handlers = new ConcurrentHashMap<>();
     private final Map<String, String> topicOfChannel = new ConcurrentHashMap<>();
-    private final Map<String, byte[]> own = new LinkedHashMap<>(); // under writeLock
-    private final ReentrantLock writeLock = new ReentrantLock();
-    private final ReentrantLock loopLock = new ReentrantLock();
-    private final Condition loopWake = loopLock.newCondition();
+    private final OwnEntries own;
+    private final Refresher refresher;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
-    private final Thread refresher;
-    private volatile boolean resync;
-    private volatile boolean sweepNow;
     private volatile boolean closed;
     private volatile boolean started;
 
     private RedisBackplane(Builder b) {
         this.nodeId = b.nodeId;
         this.names = new Names(b.namespace);
-        this.ttlMillis = b.nodeTtl.toMillis();
-        this.refreshInterval = b.refreshInterval != null ? b.refreshInterval : b.nodeTtl.dividedBy(3);
         this.commandTimeout = b.commandTimeout;
         this.resources = DefaultClientResources.builder()
                 .ioThreadPoolSize(2)
@@ -137,6 +122,8 @@ public final class RedisBackplane implements Backplane {
             throw e;
         }
         this.directory = new Directory(nodeId, names, commands.async(), events, commandTimeout, this::sweepSoon);
+        this.own = new OwnEntries(nodeId, names, commands.async(), b.nodeTtl, commandTimeout, this::resyncSoon,
+                this::drop);
         pubsub.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String channel, byte[] message) {
@@ -159,13 +146,11 @@ public final class RedisBackplane implements Backplane {
         pubsub.addListener(reconnected);
         commands.addListener(reconnected);
         pubsub.sync().subscribe(names.presenceChannel());
-        // The first sweep runs before build() returns, so a Presence made right after sees the cluster at once.
-        directory.graceUntil(System.nanoTime());
-        resync = true; // the first refresh writes this node's key
-        refreshOnce();
-        this.refresher = Thread.ofVirtual().name("vigil-redis-" + nodeId + "-refresh")
-                .uncaughtExceptionHandler((t, e) -> log.error("uncaught exception in {}", t.getName(), e))
-                .start(this::refreshLoop);
+        Duration interval = b.refreshInterval != null ? b.refreshInterval : b.nodeTtl.dividedBy(3);
+        this.refresher = new Refresher(nodeId, interval, b.nodeTtl, own, directory, this::resubscribe);
+        // The first round runs before build() returns, so a Presence made right after sees the cluster at once.
+        refresher.runOnce();
+        refresher.start();
         started = true;
     }
 
@@ -235,42 +220,12 @@ public final class RedisBackplane implements Backplane {
 
     @Override
     public void putEntry(String key, byte[] value) {
-        change('p', key, value);
+        own.change('p', key, value);
     }
 
     @Override
     public void removeEntry(String key) {
-        change('d', key, null);
-    }
-
-    private void change(char op, String key, byte @Nullable [] value) {
-        writeLock.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            if (op == 'p') {
-                own.put(key, value);
-            } else if (own.remove(key) == null) {
-                return;
-            }
-            byte[][] args = {num(ttlMillis), {(byte) op}, bytes(key), value == null ? new byte[0] : value,
-                    bytes(names.presenceChannel()), Frames.diffTail(op, nodeId, key, value), bytes(nodeId)};
-            commands.async().<Long>eval(Scripts.CHANGE, ScriptOutputType.INTEGER, names.scriptKeys(nodeId), args)
-                    .whenComplete((version, error) -> {
-                        if (error != null) {
-                            drop("presence change of " + key, error);
-                            resyncSoon(); // written again whole once Redis answers
-                        } else if (version == -1L) {
-                            resyncSoon(); // this node's entries had expired: write them all again
-                        }
-                    });
-        } catch (RuntimeException e) {
-            drop("presence change of " + key, e);
-            resyncSoon();
-        } finally {
-            writeLock.unlock();
-        }
+        own.change('d', key, null);
     }
 
     @Override
@@ -298,27 +253,13 @@ public final class RedisBackplane implements Backplane {
 
     @Override
     public void close() {
-        writeLock.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            own.clear();
-        } finally {
-            writeLock.unlock();
+        if (closed) {
+            return;
         }
-        loopLock.lock();
+        closed = true;
+        refresher.close();
         try {
-            loopWake.signalAll();
-        } finally {
-            loopLock.unlock();
-        }
-        refresher.interrupt();
-        try {
-            commands.async().eval(Scripts.LEAVE, ScriptOutputType.INTEGER, names.scriptKeys(nodeId), bytes(nodeId),
-                    bytes(names.presenceChannel()), concat(bytes("0 "), Frames.diffTail('g', nodeId, null, null)))
-                    .get(commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            own.leave();
         } catch (Exception e) {
             log.warn("node {}: could not tell the cluster it is leaving ({}); the others will see its TTL expire",
                     nodeId, e.toString());
@@ -371,98 +312,24 @@ public final class RedisBackplane implements Backplane {
         resyncSoon();
     }
 
-    // ---- the refresh thread ----
-
     private void resyncSoon() {
-        resync = true;
-        sweepSoon();
+        Refresher r = refresher; // null only while the constructor runs: its first round does everything anyway
+        if (r != null) {
+            r.resyncSoon();
+        }
     }
 
     private void sweepSoon() {
-        sweepNow = true;
-        loopLock.lock();
-        try {
-            loopWake.signalAll();
-        } finally {
-            loopLock.unlock();
+        Refresher r = refresher;
+        if (r != null) {
+            r.sweepSoon();
         }
     }
 
-    private void refreshLoop() {
-        while (!closed) {
-            loopLock.lock();
-            try {
-                long wait = jittered(refreshInterval.toNanos());
-                while (!sweepNow && !closed && wait > 0) {
-                    wait = loopWake.awaitNanos(wait);
-                }
-            } catch (InterruptedException e) {
-                return;
-            } finally {
-                loopLock.unlock();
-            }
-            if (!closed) {
-                refreshOnce();
-            }
-        }
-    }
-
-    private static long jittered(long nanos) {
-        return nanos - (long) (nanos * 0.1 * ThreadLocalRandom.current().nextDouble());
-    }
-
-    /** One refresh: resubscribe and rewrite after a reconnect, extend the TTL, sweep the others. */
-    private void refreshOnce() {
-        sweepNow = false;
-        boolean wasResync = resync;
-        resync = false;
-        try {
-            if (wasResync) {
-                directory.graceUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ttlMillis));
-                directory.markAllDirty();
-                List<String> channels = new ArrayList<>(topicOfChannel.keySet());
-                channels.add(names.presenceChannel());
-                pubsub.async().subscribe(channels.toArray(String[]::new))
-                        .get(commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
-                restore();
-            } else {
-                Long alive = commands.async().<Long>eval(Scripts.REFRESH, ScriptOutputType.INTEGER,
-                        names.scriptKeys(nodeId), num(ttlMillis), bytes(nodeId))
-                        .get(commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
-                if (alive == 0L) {
-                    log.warn("node {}: its key had expired in Redis (a pause longer than the TTL {} ms, or Redis "
-                            + "lost its data); writing its entries again", nodeId, ttlMillis);
-                    directory.graceUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ttlMillis));
-                    restore();
-                }
-            }
-            directory.sweep(System.nanoTime());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            resync = resync || wasResync;
-            if (!closed) {
-                log.debug("node {}: refresh failed ({}); trying again", nodeId, e.toString());
-            }
-        }
-    }
-
-    private void restore() throws Exception {
-        RedisFuture<Long> done;
-        writeLock.lock();
-        try {
-            List<byte[]> args = new ArrayList<>(List.of(num(ttlMillis), bytes(nodeId),
-                    bytes(names.presenceChannel()), Frames.diffTail('s', nodeId, null, null)));
-            for (Map.Entry<String, byte[]> e : own.entrySet()) {
-                args.add(bytes(e.getKey()));
-                args.add(e.getValue());
-            }
-            done = commands.async().eval(Scripts.RESTORE, ScriptOutputType.INTEGER, names.scriptKeys(nodeId),
-                    args.toArray(byte[][]::new));
-        } finally {
-            writeLock.unlock();
-        }
-        done.get(commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    private void resubscribe() throws Exception {
+        List<String> channels = new ArrayList<>(topicOfChannel.keySet());
+        channels.add(names.presenceChannel());
+        pubsub.async().subscribe(channels.toArray(String[]::new)).get(commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private void drop(String what, @Nullable Throwable error) {
@@ -471,21 +338,6 @@ public final class RedisBackplane implements Backplane {
             log.warn("node {}: dropped {} ({} dropped so far): {}", nodeId, what, n,
                     error == null ? "closed" : error.toString());
         }
-    }
-
-    private static byte[] bytes(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] num(long n) {
-        return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] both = new byte[a.length + b.length];
-        System.arraycopy(a, 0, both, 0, a.length);
-        System.arraycopy(b, 0, both, a.length, b.length);
-        return both;
     }
 
     @Override

@@ -123,7 +123,8 @@ class RedisOutageTest {
         long droppedBefore = one.backplane.dropped();
         one.manager.broadcast("said during the outage");
         assertEquals("said during the outage", ann.awaitLine("said"), "this node's own clients still get it");
-        await("the broadcast counted as dropped for the other nodes", () -> one.backplane.dropped() > droppedBefore);
+        await("the broadcast counted as dropped for the other nodes",
+                () -> one.backplane.dropped() > droppedBefore);
         LineClient carl = later(new LineClient(one.address));
         carl.say("key carl"); // joins while Redis is down
         carl.awaitLine("joined");

@@ -36,7 +36,8 @@ public final class ChatExample {
             Options.Spec.of("room", "lobby", "client: the room to join"),
             Options.Spec.of("interval", "5s", "server and client: PING after this much quiet"),
             Options.Spec.of("timeout", "30s", "server and client: offline after this much quiet"),
-            Options.Spec.of("nodes", "3", "cluster: how many chat nodes (each its own JVM; ports count up from --port)"),
+            Options.Spec.of("nodes", "3",
+                    "cluster: how many chat nodes (each its own JVM; ports count up from --port)"),
             Options.Spec.of("redis", "", "cluster and node: a Redis URI such as redis://host:6379; cluster: empty "
                     + "starts an embedded one"),
             Options.Spec.of("node-id", "node-1", "node: this node's id in the cluster"),

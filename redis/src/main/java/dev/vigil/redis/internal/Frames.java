@@ -11,7 +11,8 @@ import java.util.Arrays;
  * {@code redis-cli SUBSCRIBE}.
  * <pre>
  *   message on a topic:      &lt;node length&gt;:&lt;node&gt;&lt;payload&gt;
- *   presence change:         &lt;version&gt; &lt;op&gt;&lt;node length&gt;:&lt;node&gt;[&lt;key length&gt;:&lt;key&gt;&lt;value&gt;]
+ *   presence change:         &lt;version&gt; &lt;op&gt;&lt;node length&gt;:&lt;node&gt;
+ *                              then for 'p' and 'd': &lt;key length&gt;:&lt;key&gt;&lt;value&gt;
  *                            op 'p' put (key and value), 'd' removed (key), 's' resynchronise me, 'g' gone
  * </pre>
  * The version of a presence change is the node's entry version after the change, written by the Lua script that

@@ -1,8 +1,8 @@
 /**
  * Vigil: heartbeat-managed TCP connections, one virtual thread per connection.
  *
- * <p>Start at {@link dev.vigil.ConnectionManager}. Only {@code dev.vigil} is exported; the machinery lives in a
- * package that is not.
+ * <p>Start at {@link dev.vigil.ConnectionManager}. Only {@code dev.vigil} and {@code dev.vigil.cluster} (presence and
+ * the backplane SPI) are exported; the machinery lives in packages that are not.
  */
 @SuppressWarnings("module") // dev.vigil.testing is built after this module
 module dev.vigil {
@@ -11,6 +11,7 @@ module dev.vigil {
     requires static transitive org.jetbrains.annotations;
 
     exports dev.vigil;
+    exports dev.vigil.cluster;
     // vigil-testing drives a real connection core without a socket (EmbeddedConnection); nobody else sees these.
     exports dev.vigil.internal to dev.vigil.testing;
     exports dev.vigil.internal.conn to dev.vigil.testing;

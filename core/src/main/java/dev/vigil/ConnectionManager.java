@@ -1,8 +1,8 @@
 package dev.vigil;
 
-import dev.vigil.internal.Managers;
-import dev.vigil.internal.Settings;
-import dev.vigil.internal.Validation;
+import dev.vigil.cluster.Backplane;
+import dev.vigil.cluster.Presence;
+import dev.vigil.internal.ManagerBuilder;
 import org.jetbrains.annotations.Nullable;
 
 import java.io.IOException;
@@ -42,7 +42,7 @@ public interface ConnectionManager<M> extends AutoCloseable {
      * @param <M>   the type of messages
      */
     static <M> Builder<M> builder(MessageCodec<M> codec) {
-        return new Builder<>(codec);
+        return new ManagerBuilder<>(codec);
     }
 
     /**
@@ -178,30 +178,7 @@ public interface ConnectionManager<M> extends AutoCloseable {
      *
      * @param <M> the type of messages
      */
-    final class Builder<M> {
-        private final MessageCodec<M> codec;
-        private ConnectionListener<M> listener = new ConnectionListener<>() {
-        };
-        private HeartbeatPolicy heartbeat = HeartbeatPolicy.fixed(Duration.ofSeconds(5), Duration.ofSeconds(15));
-        private Duration minPeerPingInterval = Duration.ofMillis(10);
-        private int maxPingStrikes = 2;
-        private int maxFrameSize = 1 << 20;
-        private int maxQueuedMessages = 4096;
-        private BackpressurePolicy backpressure = BackpressurePolicy.BLOCK;
-        private Duration connectTimeout = Duration.ofSeconds(10);
-        private Duration handshakeTimeout = Duration.ofSeconds(10);
-        private Duration closeTimeout = Duration.ofSeconds(5);
-        private Duration shutdownGrace = Duration.ofSeconds(10);
-        private boolean tcpNoDelay = true;
-        private int maxConnections = Integer.MAX_VALUE;
-        private int maxConnectionsPerAddress = Integer.MAX_VALUE;
-        private @Nullable ConnectionFilter connectionFilter;
-        private @Nullable SSLContext tls;
-        private MetricsObserver metrics = MetricsObserver.NONE;
-
-        private Builder(MessageCodec<M> codec) {
-            this.codec = codec;
-        }
+    interface Builder<M> {
 
         /**
          * Sets the listener of every connection. Default: one that ignores everything.
@@ -209,10 +186,7 @@ public interface ConnectionManager<M> extends AutoCloseable {
          * @param listener the listener; see its contract
          * @return this builder
          */
-        public Builder<M> listener(ConnectionListener<M> listener) {
-            this.listener = listener;
-            return this;
-        }
+        Builder<M> listener(ConnectionListener<M> listener);
 
         /**
          * Sets the heartbeat policy. Default: {@code HeartbeatPolicy.fixed(5s, 15s)}. Ignored by
@@ -221,10 +195,7 @@ public interface ConnectionManager<M> extends AutoCloseable {
          * @param heartbeat the policy
          * @return this builder
          */
-        public Builder<M> heartbeat(HeartbeatPolicy heartbeat) {
-            this.heartbeat = heartbeat;
-            return this;
-        }
+        Builder<M> heartbeat(HeartbeatPolicy heartbeat);
 
         /**
          * Sets the shortest interval between PINGs this side accepts from a peer (as gRPC's permitted keep-alive
@@ -235,10 +206,7 @@ public interface ConnectionManager<M> extends AutoCloseable {
          * @param minPeerPingInterval zero (no limit) or more
          * @return this builder
          */
-        public Builder<M> minPeerPingInterval(Duration minPeerPingInterval) {
-            this.minPeerPingInterval = minPeerPingInterval;
-            return this;
-        }
+        Builder<M> minPeerPingInterval(Duration minPeerPingInterval);
 
         /**
          * Sets how many too-early PINGs a peer may send before it is closed. Default 2.
@@ -246,10 +214,7 @@ public interface ConnectionManager<M> extends AutoCloseable {
          * @param maxPingStrikes zero or more
          * @return this builder
          */
-        public Builder<M> maxPingStrikes(int maxPingStrikes) {
-            this.maxPingStrikes = maxPingStrikes;
-            return this;
-        }
+        Builder<M> maxPingStrikes(int maxPingStrikes);
 
         /**
          * Sets the largest frame payload accepted, in bytes (the longest line in {@link MessageCodec.Framing#LINES}
@@ -259,10 +224,7 @@ public interface ConnectionManager<M> extends AutoCloseable {
          * @param maxFrameSize 64 bytes to 1 GiB
          * @return this builder
          */
-        public Builder<M> maxFrameSize(int maxFrameSize) {
-            this.maxFrameSize = maxFrameSize;
-            return this;
-        }
+        Builder<M> maxFrameSize(int maxFrameSize);
 
         /**
          * Sets how many messages one connection may have accepted by {@code send} and not yet written. Default
@@ -271,10 +233,7 @@ public interface ConnectionManager<M> extends AutoCloseable {
          * @param maxQueuedMessages 1 to 16777216
          * @return this builder
          */
-        public Builder<M> maxQueuedMessages(int maxQueuedMessages) {
-            this.maxQueuedMessages = maxQueuedMessages;
-            return this;
-        }
+        Builder<M> maxQueuedMessages(int maxQueuedMessages);
 
         /**
          * Sets what a send does when the queue is full. Default {@link BackpressurePolicy#BLOCK}.
@@ -282,10 +241,7 @@ public interface ConnectionManager<M> extends AutoCloseable {
          * @param backpressure the policy
          * @return this builder
          */
-        public Builder<M> backpressure(BackpressurePolicy backpressure) {
-            this.backpressure = backpressure;
-            return this;
-        }
+        Builder<M> backpressure(BackpressurePolicy backpressure);
 
         /**
          * Sets how long {@link #connect} waits, for TCP and the handshake together. Default 10 s.
@@ -293,10 +249,7 @@ public interface ConnectionManager<M> extends AutoCloseable {
          * @param connectTimeout positive
          * @return this builder
          */
-        public Builder<M> connectTimeout(Duration connectTimeout) {
-            this.connectTimeout = connectTimeout;
-            return this;
-        }
+        Builder<M> connectTimeout(Duration connectTimeout);
 
         /**
          * Sets how long an accepted connection may take to complete the HELLO handshake (in
@@ -306,10 +259,7 @@ public interface ConnectionManager<M> extends AutoCloseable {
          * @param handshakeTimeout positive
          * @return this builder
          */
-        public Builder<M> handshakeTimeout(Duration handshakeTimeout) {
-            this.handshakeTimeout = handshakeTimeout;
-            return this;
-        }
+        Builder<M> handshakeTimeout(Duration handshakeTimeout);
 
         /**
          * Sets how long a closing connection waits for the peer to answer its CLOSE frame before it closes the
@@ -318,10 +268,7 @@ public interface ConnectionManager<M> extends AutoCloseable {
          * @param closeTimeout positive
          * @return this builder
          */
-        public Builder<M> closeTimeout(Duration closeTimeout) {
-            this.closeTimeout = closeTimeout;
-            return this;
-        }
+        Builder<M> closeTimeout(Duration closeTimeout);
 
         /**
          * Sets the grace period of {@link ConnectionManager#close()}. Default 10 s.
@@ -329,10 +276,7 @@ public interface ConnectionManager<M> extends AutoCloseable {
          * @param shutdownGrace zero or more
          * @return this builder
          */
-        public Builder<M> shutdownGrace(Duration shutdownGrace) {
-            this.shutdownGrace = shutdownGrace;
-            return this;
-        }
+        Builder<M> shutdownGrace(Duration shutdownGrace);
 
         /**
          * Sets {@code TCP_NODELAY} on every socket. Default {@code true}: Vigil coalesces small frames itself.
@@ -340,10 +284,7 @@ public interface ConnectionManager<M> extends AutoCloseable {
          * @param tcpNoDelay whether to disable Nagle's algorithm
          * @return this builder
          */
-        public Builder<M> tcpNoDelay(boolean tcpNoDelay) {
-            this.tcpNoDelay = tcpNoDelay;
-            return this;
-        }
+        Builder<M> tcpNoDelay(boolean tcpNoDelay);
 
         /**
          * Sets how many connections a server accepts at once, counting those still in their handshake; one more is
@@ -353,10 +294,7 @@ public interface ConnectionManager<M> extends AutoCloseable {
          * @param maxConnections at least 1
          * @return this builder
          */
-        public Builder<M> maxConnections(int maxConnections) {
-            this.maxConnections = maxConnections;
-            return this;
-        }
+        Builder<M> maxConnections(int maxConnections);
 
         /**
          * Sets how many connections a server accepts at once from one IP address; one more is refused before it gets
@@ -365,10 +303,7 @@ public interface ConnectionManager<M> extends AutoCloseable {
          * @param maxConnectionsPerAddress at least 1
          * @return this builder
          */
-        public Builder<M> maxConnectionsPerAddress(int maxConnectionsPerAddress) {
-            this.maxConnectionsPerAddress = maxConnectionsPerAddress;
-            return this;
-        }
+        Builder<M> maxConnectionsPerAddress(int maxConnectionsPerAddress);
 
         /**
          * Sets a check that every accepted connection must pass before it gets a thread. Default: none.
@@ -376,10 +311,7 @@ public interface ConnectionManager<M> extends AutoCloseable {
          * @param connectionFilter the check, or {@code null} for none
          * @return this builder
          */
-        public Builder<M> connectionFilter(@Nullable ConnectionFilter connectionFilter) {
-            this.connectionFilter = connectionFilter;
-            return this;
-        }
+        Builder<M> connectionFilter(@Nullable ConnectionFilter connectionFilter);
 
         /**
          * Turns on TLS for every connection of this manager, server and client side, with the given context (its key
@@ -390,10 +322,7 @@ public interface ConnectionManager<M> extends AutoCloseable {
          * @param tls the context, or {@code null} for plain TCP
          * @return this builder
          */
-        public Builder<M> tls(@Nullable SSLContext tls) {
-            this.tls = tls;
-            return this;
-        }
+        Builder<M> tls(@Nullable SSLContext tls);
 
         /**
          * Sets the observer of counters and RTT samples, for a metrics system. Default {@link MetricsObserver#NONE}.
@@ -401,45 +330,38 @@ public interface ConnectionManager<M> extends AutoCloseable {
          * @param metrics the observer
          * @return this builder
          */
-        public Builder<M> metrics(MetricsObserver metrics) {
-            this.metrics = metrics;
-            return this;
-        }
+        Builder<M> metrics(MetricsObserver metrics);
+
+        /**
+         * Lets a {@link Presence} watch this manager's connections: it hears every close (a connection under a key
+         * leaves it; an unclean close makes its last will due) and every {@link ConnectionState#ACTIVE} /
+         * {@link ConnectionState#SUSPECT} change, before the {@linkplain #listener listener} does. Putting a
+         * connection under a key is still the listener's job ({@link Presence#join}). Several managers may share one
+         * presence. Default: none.
+         *
+         * @param presence one built by {@link Presence#builder}, or {@code null} for none
+         * @return this builder
+         */
+        Builder<M> presence(@Nullable Presence presence);
+
+        /**
+         * Makes {@link ConnectionManager#broadcast} reach the connections of every node on the backplane: the message
+         * is encoded once with this manager's codec, written to this node's connections directly, and published to
+         * the other nodes, which write it to theirs (each node's managers must use a codec that decodes it). The
+         * returned future then counts this node's connections only. Delivery to other nodes is the backplane's: at
+         * most once, lost while a node is cut off from it. Closing the manager ends its subscription, not the
+         * backplane. Default: none (broadcast reaches this manager's connections only).
+         *
+         * @param backplane the backplane, or {@code null} for none
+         * @return this builder
+         */
+        Builder<M> backplane(@Nullable Backplane backplane);
 
         /**
          * {@return a new manager with these settings; it starts no thread until the first bind or connect}
          *
          * @throws IllegalArgumentException listing every setting that is out of range
          */
-        public ConnectionManager<M> build() {
-            Validation v = new Validation("ConnectionManager");
-            v.notNull("codec", codec);
-            v.notNull("listener", listener);
-            v.notNull("heartbeat", heartbeat);
-            v.notNull("backpressure", backpressure);
-            v.notNull("metrics", metrics);
-            v.notNegative("minPeerPingInterval", minPeerPingInterval);
-            v.check(maxPingStrikes >= 0, "maxPingStrikes", maxPingStrikes, "zero or more");
-            v.check(maxFrameSize >= 64 && maxFrameSize <= 1 << 30, "maxFrameSize", maxFrameSize, "64 to 1073741824");
-            v.check(maxQueuedMessages >= 1 && maxQueuedMessages <= 1 << 24, "maxQueuedMessages", maxQueuedMessages,
-                    "1 to 16777216");
-            v.positive("connectTimeout", connectTimeout);
-            v.positive("handshakeTimeout", handshakeTimeout);
-            v.positive("closeTimeout", closeTimeout);
-            v.notNegative("shutdownGrace", shutdownGrace);
-            v.check(maxConnections >= 1, "maxConnections", maxConnections, "at least 1");
-            v.check(maxConnectionsPerAddress >= 1, "maxConnectionsPerAddress", maxConnectionsPerAddress,
-                    "at least 1");
-            if (heartbeat != null && minPeerPingInterval != null && heartbeat.interval().isPositive()) {
-                v.check(heartbeat.interval().compareTo(minPeerPingInterval) >= 0, "heartbeat.interval",
-                        heartbeat.interval(), "at least minPeerPingInterval " + minPeerPingInterval
-                                + ", or this side would refuse its own kind of peer");
-            }
-            v.throwIfAny();
-            return Managers.create(new Settings<>(codec, listener, heartbeat, minPeerPingInterval,
-                    maxPingStrikes, maxFrameSize, maxQueuedMessages, backpressure, connectTimeout, handshakeTimeout,
-                    closeTimeout, shutdownGrace, tcpNoDelay, maxConnections, maxConnectionsPerAddress, connectionFilter,
-                    tls, metrics));
-        }
+        ConnectionManager<M> build();
     }
 }

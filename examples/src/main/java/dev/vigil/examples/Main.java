@@ -45,7 +45,8 @@ public final class Main {
             new Example("chat", "chat with rooms, presence driven by heartbeats, and delivery counts; "
                     + "works with nc too",
                     List.of("chat demo", "chat server --port 7001", "chat client --port 7001 --name ann",
-                            "nc localhost 7001"),
+                            "nc localhost 7001",
+                            "chat cluster --nodes 3 --port 7001   (3 nodes + an embedded Redis; or --redis URI)"),
                     ChatExample.SPECS, ChatExample::main),
             new Example("health", "health checker: requests go to healthy backends only; a slow one is flagged "
                     + "by its rising RTT, a dead one is dropped",

@@ -14,6 +14,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -109,7 +110,7 @@ public final class ChatDemo {
 
                     @Override
                     public void onMessage(Connection<String> c, String line) {
-                        Bot bot = (Bot) c.attachment();
+                        Bot bot = c.attachment(Bot.class);
                         if (bot != null) {
                             note(bot.name, "<", line);
                             bot.inbox.add(line);
@@ -170,7 +171,7 @@ public final class ChatDemo {
     private Bot join(ConnectionManager<String> members, InetSocketAddress address, String name)
             throws IOException, InterruptedException {
         joining = name; // members join one at a time; connect() returns after onOpen has attached the Bot
-        Bot bot = (Bot) java.util.Objects.requireNonNull(members.connect(address).attachment());
+        Bot bot = Objects.requireNonNull(members.connect(address).attachment(Bot.class));
         bot.say("/name " + name);
         bot.await("* you are " + name);
         return bot;

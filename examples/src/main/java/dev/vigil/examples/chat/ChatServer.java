@@ -112,7 +112,7 @@ public final class ChatServer implements ConnectionListener<String>, AutoCloseab
 
     @Override
     public void onMessage(Connection<String> c, String line) {
-        Member m = (Member) c.attachment();
+        Member m = c.attachment(Member.class);
         String text = line.strip();
         if (m == null || text.isEmpty()) {
             return;

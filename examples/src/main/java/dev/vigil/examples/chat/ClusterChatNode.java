@@ -106,7 +106,7 @@ public final class ClusterChatNode implements AutoCloseable {
 
         @Override
         public void onMessage(Connection<String> c, String line) {
-            Member m = (Member) c.attachment();
+            Member m = c.attachment(Member.class);
             String text = line.strip();
             if (m == null || text.isEmpty() || text.equals("PONG")) {
                 return;

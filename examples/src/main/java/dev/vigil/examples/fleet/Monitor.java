@@ -90,7 +90,7 @@ final class Monitor implements ConnectionListener<Reading> {
     public void onMessage(Connection<Reading> connection, Reading reading) {
         readings.increment();
         long now = System.nanoTime();
-        Tracked t = (Tracked) connection.attachment();
+        Tracked t = connection.attachment(Tracked.class);
         if (t == null) {
             // The first reading on a connection says which sensor it is. A real fleet would authenticate here.
             t = sensors.computeIfAbsent(reading.sensor(), Tracked::new);

@@ -20,6 +20,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * that moment to the wake-up. Tasks subtract what the ledger holds for their silence: a stall is forgiven once, for
  * exactly as long as it was measured, so repeated late wake-ups delay a verdict by their sum and never restart it.
  *
+ * <p>The thread wakes {@link #COALESCE} after the earliest deadline and runs everything due by then, so deadlines
+ * that heartbeat jitter spreads apart still share one wake-up (as the kernel's timer slack does): without it, 10,000
+ * jittered connections would wake the thread about as many times a second. A PING or a verdict is therefore up to
+ * {@code COALESCE} later than its deadline, never earlier, and that planned lateness is never taken for a stall.
+ *
  * <p>{@link #runDue} is the whole decision and takes the time as an argument, so tests drive it on a fake clock
  * without the thread.
  */
@@ -31,6 +36,9 @@ final class HeartbeatTimer {
      * is then recorded, not just the part above the threshold.
      */
     static final long STALL_THRESHOLD = TimeUnit.MILLISECONDS.toNanos(20);
+
+    /** How long after the earliest deadline the thread wakes, to run the deadlines near it in the same pass. */
+    static final long COALESCE = TimeUnit.MILLISECONDS.toNanos(4);
 
     /** How often at most the timer logs a stall at WARN; the stalls in between are summed into the next line. */
     static final long WARN_EVERY = TimeUnit.SECONDS.toNanos(10);
@@ -61,6 +69,7 @@ final class HeartbeatTimer {
 
     private final Ticker ticker;
     private final String threadName;
+    private final long coalesce;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private Entry[] heap = new Entry[64];
@@ -75,9 +84,18 @@ final class HeartbeatTimer {
     private Thread thread;
     private boolean stopped;
 
+    /** A timer that runs each deadline exactly when it comes (tests of the decision itself). */
     HeartbeatTimer(Ticker ticker, String threadName) {
+        this(ticker, threadName, 0);
+    }
+
+    /**
+     * @param coalesce how long after the earliest deadline the thread wakes ({@link #COALESCE} for a manager)
+     */
+    HeartbeatTimer(Ticker ticker, String threadName, long coalesce) {
         this.ticker = ticker;
         this.threadName = threadName;
+        this.coalesce = coalesce;
     }
 
     /** {@return the ledger of this JVM's stalls as this timer measured them} */
@@ -164,7 +182,8 @@ final class HeartbeatTimer {
         lock.lock();
         try {
             if (size > 0 && heap[0].deadline <= now) {
-                long dueSince = Math.max(heap[0].deadline, passEnded);
+                // The thread meant to wake coalesce after the deadline: only lateness beyond that is a stall.
+                long dueSince = Math.max(heap[0].deadline + coalesce, passEnded);
                 if (now - dueSince > STALL_THRESHOLD) {
                     stall = now - dueSince;
                     pauses.record(dueSince, now);
@@ -248,7 +267,8 @@ final class HeartbeatTimer {
                     return;
                 }
                 long first = size > 0 ? heap[0].deadline : STOP;
-                long wait = Math.min(first, next) - ticker.nanoTime();
+                long earliest = Math.min(first, next);
+                long wait = earliest == STOP ? STOP : earliest + coalesce - ticker.nanoTime();
                 if (wait > 0) {
                     changed.awaitNanos(Math.min(wait, TimeUnit.SECONDS.toNanos(1)));
                 }

@@ -117,4 +117,21 @@ class HeartbeatTimerTest {
         timer.runDue(clock.nanoTime());
         assertEquals(120 * MS, timer.localPauses().totalNanos());
     }
+
+    @Test
+    void theLatenessACoalescingTimerPlansIsNeverTakenForAStall() {
+        HeartbeatTimer coalescing = new HeartbeatTimer(clock, "test-timer", HeartbeatTimer.COALESCE);
+        long t = clock.nanoTime();
+        coalescing.schedule(new HeartbeatTimer.Entry((now, pause) -> now + 1000 * MS), t + 10 * MS);
+        // Woken the planned 4 ms late, plus 19 ms of noise: under the stall threshold once the plan is taken off.
+        clock.advanceMillis(10 + 4 + 19);
+        coalescing.runDue(clock.nanoTime());
+        assertEquals(0, coalescing.localPauses().count());
+        // Woken 30 ms past the planned wake-up: a stall of exactly those 30 ms, not 34.
+        long due = clock.nanoTime() + 1000 * MS;
+        clock.advance(java.time.Duration.ofNanos(due + 4 * MS + 30 * MS - clock.nanoTime()));
+        coalescing.runDue(clock.nanoTime());
+        assertEquals(1, coalescing.localPauses().count());
+        assertEquals(30 * MS, coalescing.localPauses().totalNanos());
+    }
 }

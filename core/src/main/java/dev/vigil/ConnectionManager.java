@@ -2,7 +2,6 @@ package dev.vigil;
 
 import dev.vigil.internal.Managers;
 import dev.vigil.internal.Settings;
-import dev.vigil.internal.Validation;
 import org.jetbrains.annotations.Nullable;
 
 import java.io.IOException;
@@ -198,6 +197,7 @@ public interface ConnectionManager<M> extends AutoCloseable {
         private @Nullable ConnectionFilter connectionFilter;
         private @Nullable SSLContext tls;
         private MetricsObserver metrics = MetricsObserver.NONE;
+        private @Nullable SessionPolicy sessions;
 
         private Builder(MessageCodec<M> codec) {
             this.codec = codec;
@@ -407,39 +407,28 @@ public interface ConnectionManager<M> extends AutoCloseable {
         }
 
         /**
+         * Turns on sessions that survive reconnects ({@code docs/sessions.md}): offered by a server, asked for by a
+         * client, used on a connection when both sides have them (binary framing only). Default: off, and then a
+         * connection costs exactly what it did. Listener events: {@link SessionListener}.
+         *
+         * @param sessions the bounds and ACK timing, or {@code null} for no sessions
+         * @return this builder
+         */
+        public Builder<M> sessions(@Nullable SessionPolicy sessions) {
+            this.sessions = sessions;
+            return this;
+        }
+
+        /**
          * {@return a new manager with these settings; it starts no thread until the first bind or connect}
          *
          * @throws IllegalArgumentException listing every setting that is out of range
          */
         public ConnectionManager<M> build() {
-            Validation v = new Validation("ConnectionManager");
-            v.notNull("codec", codec);
-            v.notNull("listener", listener);
-            v.notNull("heartbeat", heartbeat);
-            v.notNull("backpressure", backpressure);
-            v.notNull("metrics", metrics);
-            v.notNegative("minPeerPingInterval", minPeerPingInterval);
-            v.check(maxPingStrikes >= 0, "maxPingStrikes", maxPingStrikes, "zero or more");
-            v.check(maxFrameSize >= 64 && maxFrameSize <= 1 << 30, "maxFrameSize", maxFrameSize, "64 to 1073741824");
-            v.check(maxQueuedMessages >= 1 && maxQueuedMessages <= 1 << 24, "maxQueuedMessages", maxQueuedMessages,
-                    "1 to 16777216");
-            v.positive("connectTimeout", connectTimeout);
-            v.positive("handshakeTimeout", handshakeTimeout);
-            v.positive("closeTimeout", closeTimeout);
-            v.notNegative("shutdownGrace", shutdownGrace);
-            v.check(maxConnections >= 1, "maxConnections", maxConnections, "at least 1");
-            v.check(maxConnectionsPerAddress >= 1, "maxConnectionsPerAddress", maxConnectionsPerAddress,
-                    "at least 1");
-            if (heartbeat != null && minPeerPingInterval != null && heartbeat.interval().isPositive()) {
-                v.check(heartbeat.interval().compareTo(minPeerPingInterval) >= 0, "heartbeat.interval",
-                        heartbeat.interval(), "at least minPeerPingInterval " + minPeerPingInterval
-                                + ", or this side would refuse its own kind of peer");
-            }
-            v.throwIfAny();
             return Managers.create(new Settings<>(codec, listener, heartbeat, minPeerPingInterval,
                     maxPingStrikes, maxFrameSize, maxQueuedMessages, backpressure, connectTimeout, handshakeTimeout,
                     closeTimeout, shutdownGrace, tcpNoDelay, maxConnections, maxConnectionsPerAddress, connectionFilter,
-                    tls, metrics));
+                    tls, metrics, sessions));
         }
     }
 }

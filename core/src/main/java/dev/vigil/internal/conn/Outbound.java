@@ -388,9 +388,6 @@ final class Outbound<M> {
             obuf.size = 0;
             framing.encodeClose(obuf, reason.kind().code(), reason.message());
             core.write(obuf.buf, 0, obuf.size);
-            if (session != null) {
-                session.closeFrame();
-            }
         } catch (IOException | RuntimeException e) {
             log.debug("{}: could not tell the peer why: {}", core.logName(), e.toString());
         } finally {

@@ -25,6 +25,8 @@ import dev.vigil.internal.wire.Hello;
 import dev.vigil.internal.wire.OutBuffer;
 import dev.vigil.internal.wire.Wire;
 import org.jetbrains.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.List;
@@ -45,6 +47,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * @param <M> the type of messages
  */
 public final class SessionLink<M> {
+    private static final Logger log = LoggerFactory.getLogger(SessionLink.class);
     private final @Nullable SessionTable<M, Connection<M>> table;
     private final @Nullable ClientSession<M> client;
     /** A reconnecting client's sessions, which outlive this connection; null for a plain connect or a server. */
@@ -309,6 +312,7 @@ public final class SessionLink<M> {
 
     private void started(ConnectionCore<M> c, Link<M> link) {
         UUID id = link.session().id();
+        log.debug("{}: session {} started", c.logName(), id);
         SessionListener<M> l = listener;
         if (l != null && id != null) {
             c.dispatch.call("onSessionStarted", () -> l.onSessionStarted(c, id));
@@ -317,6 +321,8 @@ public final class SessionLink<M> {
 
     private void resumed(ConnectionCore<M> c, Link<M> link, long toPeer, long fromPeer) {
         UUID id = Objects.requireNonNull(link.session().id());
+        log.info("{}: session {} resumed: {} frames replayed to the peer, {} from it", c.logName(), id, toPeer,
+                fromPeer);
         VigilEvents.sessionResumed(c, id, toPeer, fromPeer);
         SessionListener<M> l = listener;
         if (l != null) {
@@ -326,6 +332,7 @@ public final class SessionLink<M> {
 
     private void refused(ConnectionCore<M> c, UUID old, ResumeFailure reason, String detail,
                          List<ReplayBuffer.Entry<M>> back) {
+        log.warn("{}: {}", c.logName(), detail);
         VigilEvents.sessionResumeFailed(c, old, reason, back.size());
         List<M> messages = Settlement.handBack(back, old, reason, detail);
         failWritten(back, new ConnectionClosedException(CloseReason.local(Kind.CLOSED_LOCALLY, detail)));
@@ -441,7 +448,6 @@ public final class SessionLink<M> {
 
     /** A CLOSE frame is about to be written: the final ACK goes ahead of it; returns the frames encoded. */
     int beforeClose(OutBuffer out) {
-        closeFrame = true;
         SessionChannel<M> ch = channel;
         byte[] last = ch == null ? null : ch.piggyback();
         if (last == null) {
@@ -451,7 +457,10 @@ public final class SessionLink<M> {
         return 1;
     }
 
-    /** A CLOSE frame was written or read: the session ends gracefully with the connection. */
+    /**
+     * The peer's CLOSE frame was read: the session ends gracefully with the connection. Writing our own CLOSE is not
+     * enough: a peer that never read it still holds the session, and so must we.
+     */
     void closeFrame() {
         closeFrame = true;
     }

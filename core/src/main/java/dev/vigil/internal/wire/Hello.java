@@ -29,6 +29,11 @@ public record Hello(int version, int flags, long minPingMs, long maxFrame, byte 
     static final int OPT_SESSION_OFFER = 5;
     static final int OPT_SESSION_REQUEST = 6;
 
+    /** A HELLO without session options. */
+    public Hello(int version, int flags, long minPingMs, long maxFrame) {
+        this(version, flags, minPingMs, maxFrame, null, null);
+    }
+
     /** Whether the peer refuses the connection. */
     public boolean refusing() {
         return (flags & FLAG_REFUSING) != 0;

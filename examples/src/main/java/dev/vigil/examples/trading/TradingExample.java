@@ -141,8 +141,10 @@ public final class TradingExample {
                 }
             }
             client.cuts++;
+            int resumed = client.resumes.get();
             client.await(() -> trader.current() != before, 30);
             proxy.clearToxics();
+            client.await(() -> client.resumes.get() > resumed, 30);
         }
     }
 
@@ -214,6 +216,7 @@ public final class TradingExample {
             implements ReconnectListener<TradingMessage>, SessionListener<TradingMessage> {
         private final OrderTracker tracker;
         final AtomicInteger acks = new AtomicInteger();
+        final AtomicInteger resumes = new AtomicInteger();
         volatile int cuts;
         volatile ReconnectingClient<TradingMessage> trader;
 
@@ -233,6 +236,8 @@ public final class TradingExample {
         @Override
         public void onResumed(Connection<TradingMessage> connection, UUID session, long toPeer, long fromPeer) {
             tracker.resumed(toPeer, fromPeer);
+            resumes.incrementAndGet();
+            signal();
         }
 
         @Override

@@ -6,9 +6,7 @@ import dev.vigil.CloseReason.Kind;
 import dev.vigil.Connection;
 import dev.vigil.ConnectionListener;
 import dev.vigil.ConnectionClosedException;
-import dev.vigil.ResumeFailure;
 import dev.vigil.SessionListener;
-import dev.vigil.internal.jfr.VigilEvents;
 import dev.vigil.internal.session.Admission;
 import dev.vigil.internal.session.ClientOutcome;
 import dev.vigil.internal.session.ClientSession;
@@ -25,13 +23,10 @@ import dev.vigil.internal.wire.Hello;
 import dev.vigil.internal.wire.OutBuffer;
 import dev.vigil.internal.wire.Wire;
 import org.jetbrains.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -47,7 +42,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * @param <M> the type of messages
  */
 public final class SessionLink<M> {
-    private static final Logger log = LoggerFactory.getLogger(SessionLink.class);
     private final @Nullable SessionTable<M, Connection<M>> table;
     private final @Nullable ClientSession<M> client;
     /** A reconnecting client's sessions, which outlive this connection; null for a plain connect or a server. */
@@ -182,7 +176,7 @@ public final class SessionLink<M> {
                 throw new Fatal(Kind.IO_ERROR, "could not write the SESSION frame: " + e.getMessage(), e);
             }
             channel = new SessionChannel<>(link);
-            events = () -> serverEvents(admission);
+            events = () -> SessionEvents.server(c, listener, admission);
             return true;
         }
         byte[] offer = hello.sessionOffer();
@@ -225,7 +219,7 @@ public final class SessionLink<M> {
                         .onAnswer(SessionWire.decodeAnswer(b, off, len));
                 awaitingAnswer = false;
                 channel = new SessionChannel<>(outcome.link());
-                events = () -> clientEvents(outcome);
+                events = () -> SessionEvents.client(core(), listener, outcome);
                 core().open();
                 return;
             }
@@ -276,76 +270,6 @@ public final class SessionLink<M> {
             r.run();
         }
         wake();
-    }
-
-    private void serverEvents(Admission<M, Connection<M>> admission) {
-        ConnectionCore<M> c = core();
-        switch (admission) {
-            case Admission.Started<M, Connection<M>> s -> started(c, s.link());
-            case Admission.Resumed<M, Connection<M>> r -> {
-                Settlement.confirm(r.released());
-                displace(r.displaced(), c);
-                resumed(c, r.link(), r.replayedToPeer(), r.replayedFromPeer());
-            }
-            case Admission.Refused<M, Connection<M>> r -> {
-                Settlement.confirm(r.released());
-                displace(r.displaced(), c);
-                refused(c, r.old(), r.reason(), r.detail(), r.handedBack());
-                started(c, r.link());
-            }
-            default -> throw new IllegalStateException("admission without a link: " + admission);
-        }
-    }
-
-    private void clientEvents(ClientOutcome<M> outcome) {
-        ConnectionCore<M> c = core();
-        Settlement.confirm(outcome.released());
-        switch (outcome) {
-            case ClientOutcome.Started<M> s -> started(c, s.link());
-            case ClientOutcome.Resumed<M> r -> resumed(c, r.link(), r.replayedToPeer(), r.replayedFromPeer());
-            case ClientOutcome.Refused<M> r -> {
-                refused(c, r.old(), r.reason(), r.detail(), r.handedBack());
-                started(c, r.link());
-            }
-        }
-    }
-
-    private void started(ConnectionCore<M> c, Link<M> link) {
-        UUID id = link.session().id();
-        log.debug("{}: session {} started", c.logName(), id);
-        SessionListener<M> l = listener;
-        if (l != null && id != null) {
-            c.dispatch.call("onSessionStarted", () -> l.onSessionStarted(c, id));
-        }
-    }
-
-    private void resumed(ConnectionCore<M> c, Link<M> link, long toPeer, long fromPeer) {
-        UUID id = Objects.requireNonNull(link.session().id());
-        log.info("{}: session {} resumed: {} frames replayed to the peer, {} from it", c.logName(), id, toPeer,
-                fromPeer);
-        VigilEvents.sessionResumed(c, id, toPeer, fromPeer);
-        SessionListener<M> l = listener;
-        if (l != null) {
-            c.dispatch.call("onResumed", () -> l.onResumed(c, id, toPeer, fromPeer));
-        }
-    }
-
-    private void refused(ConnectionCore<M> c, UUID old, ResumeFailure reason, String detail,
-                         List<ReplayBuffer.Entry<M>> back) {
-        log.warn("{}: {}", c.logName(), detail);
-        VigilEvents.sessionResumeFailed(c, old, reason, back.size());
-        List<M> messages = Settlement.handBack(back, old, reason, detail);
-        failWritten(back, new ConnectionClosedException(CloseReason.local(Kind.CLOSED_LOCALLY, detail)));
-        SessionListener<M> l = listener;
-        if (l != null) {
-            c.dispatch.call("onResumeFailed", () -> l.onResumeFailed(c, old, reason, messages));
-        }
-    }
-
-    private static <M> void displace(@Nullable Connection<M> displaced, ConnectionCore<M> by) {
-        if (displaced instanceof ConnectionCore<M> old && old != by) {
-            old.abort(CloseReason.local(Kind.CLOSED_LOCALLY, "session taken over by " + by.logName()), false);
-        }
     }
 
     // ---- sends ----
@@ -507,13 +431,9 @@ public final class SessionLink<M> {
         if (!back.isEmpty()) {
             ConnectionClosedException closed = new ConnectionClosedException(reason);
             Settlement.fail(back, closed);
-            failWritten(back, closed);
+            SessionEvents.failWritten(back, closed);
         }
     }
 
-    private static <M> void failWritten(List<ReplayBuffer.Entry<M>> entries, Throwable error) {
-        for (ReplayBuffer.Entry<M> e : entries) {
-            e.written().completeExceptionally(error);
-        }
     }
 }

@@ -435,5 +435,4 @@ public final class SessionLink<M> {
         }
     }
 
-    }
 }

@@ -50,6 +50,22 @@ public interface Connection<M> {
     CompletableFuture<Void> send(M message);
 
     /**
+     * Sends like {@link #send}, and says when the peer has <em>delivered</em> the message: handed it to its
+     * application, as its session's cumulative ACK confirms ({@code docs/sessions.md}). Needs a session: a manager
+     * built with {@link ConnectionManager.Builder#sessions} on both sides. On a connection without one the message is
+     * sent as by {@link #send} and {@link Delivery#delivered()} fails at once with an {@link java.io.IOException}
+     * ("no session"). In a session, a full replay buffer is backpressure as for {@link #send}.
+     *
+     * @param message the message
+     * @return the send's two futures: written to the socket, and delivered by the peer
+     * @implSpec The default sends with {@link #send} and fails the delivery future: there is no session.
+     */
+    default Delivery sendConfirmed(M message) {
+        return new Delivery(send(message), CompletableFuture.failedFuture(
+                new java.io.IOException("no session on this connection: delivery cannot be confirmed")));
+    }
+
+    /**
      * Closes the connection gracefully: new sends fail, every message already accepted is written, a CLOSE frame
      * tells the peer, and the socket is closed when the peer answers or after the manager's close timeout. Returns
      * at once; {@link ConnectionListener#onClose} reports the end with {@link CloseReason.Kind#CLOSED_LOCALLY}.

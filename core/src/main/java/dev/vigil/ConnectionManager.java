@@ -358,6 +358,16 @@ public interface ConnectionManager<M> extends AutoCloseable {
         Builder<M> backplane(@Nullable Backplane backplane);
 
         /**
+         * Turns on sessions that survive reconnects ({@code docs/sessions.md}): offered by a server, asked for by a
+         * client, used on a connection when both sides have them (binary framing only). Default: off, and then a
+         * connection costs exactly what it did. Listener events: {@link SessionListener}.
+         *
+         * @param sessions the bounds and ACK timing, or {@code null} for no sessions
+         * @return this builder
+         */
+        Builder<M> sessions(@Nullable SessionPolicy sessions);
+
+        /**
          * {@return a new manager with these settings; it starts no thread until the first bind or connect}
          *
          * @throws IllegalArgumentException listing every setting that is out of range

@@ -30,7 +30,9 @@ import java.util.concurrent.CompletableFuture;
  * The client, its listener and its endpoints do; nothing else. Each TCP connection is a fresh {@link Connection}
  * with its own id, counters, RTT and attachment, reported by its own {@code onOpen} and {@code onClose}. Messages
  * are not carried over: a send accepted by a connection that then ends fails with that connection's reason, and
- * is not sent again on the next one. State the server keeps per connection (a login, subscriptions) is re-created
+ * is not sent again on the next one; unless the manager has sessions ({@link ConnectionManager.Builder#sessions},
+ * {@code docs/sessions.md}), which carry every message across reconnects, exactly once, and keep taking sends
+ * between connections. State the server keeps per connection (a login, subscriptions) is re-created
  * in {@link ReconnectListener#onConnected}, which is called for the first connection too.
  *
  * <h2>Connecting</h2>
@@ -76,8 +78,9 @@ public interface ReconnectingClient<M> extends AutoCloseable {
     }
 
     /**
-     * Sends a message on the current connection, as {@link Connection#send} does. It fails fast while there is no
-     * connection: it never waits for one and never queues the message for the next.
+     * Sends a message on the current connection, as {@link Connection#send} does. Without sessions it fails fast
+     * while there is no connection: it never waits for one and never queues the message for the next. With sessions
+     * it is held for the next connection instead (see {@link #sendConfirmed}).
      *
      * @param message the message
      * @return the future of {@link Connection#send}; or, while the client is between connections, closing or
@@ -86,6 +89,22 @@ public interface ReconnectingClient<M> extends AutoCloseable {
      *         {@link CloseReason.Kind#CLOSED_LOCALLY} once {@link #close()} was called
      */
     CompletableFuture<Void> send(M message);
+
+    /**
+     * Sends like {@link #send} and says when the server has delivered the message ({@link Connection#sendConfirmed}).
+     * With a session ({@link ConnectionManager.Builder#sessions} on both sides) a send between connections is not
+     * failed: it is held in the session's replay buffer and written on the next connection, after the replay; it
+     * fails at once only when that buffer overflows, and the next resume then fails with
+     * {@link ResumeFailure#REPLAY_OVERFLOW}, handing back what the server did not deliver.
+     *
+     * @param message the message
+     * @return the send's two futures
+     * @implSpec The default sends with {@link #send} and fails the delivery future: there is no session.
+     */
+    default Delivery sendConfirmed(M message) {
+        return new Delivery(send(message), CompletableFuture.failedFuture(
+                new java.io.IOException("no session: delivery cannot be confirmed")));
+    }
 
     /**
      * {@return the connection open now, or {@code null} between connections} It may end the moment after; a send on

@@ -2,7 +2,7 @@ package dev.vigil;
 
 /**
  * Why a session could not be resumed on a new connection. Each has a stable code used in the server's SESSION frame
- * ({@code docs/sessions-protocol.md}). After any of them the connection carries on with a new session, and every
+ * ({@code docs/protocol.md}, section 5). After any of them the connection carries on with a new session, and every
  * message of the old one that the peer did not deliver is handed back to the application
  * ({@link SessionListener#onResumeFailed}).
  */

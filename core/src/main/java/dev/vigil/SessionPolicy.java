@@ -8,7 +8,7 @@ import java.time.Duration;
  * The bounds of a session that survives reconnects: how much a side keeps for replay, how long a server keeps a
  * session whose connection died, and how often a side confirms what it delivered. Immutable; build one with
  * {@link #builder()} or take {@link #defaults()}. {@code docs/sessions.md} explains when to use sessions and what they
- * guarantee; {@code docs/sessions-protocol.md} is the wire format.
+ * guarantee; {@code docs/protocol.md}, section 5 is the wire format.
  *
  * <p><b>The replay buffer.</b> Every message sent in a session stays in its sender's replay buffer until the peer's
  * cumulative ACK says the peer delivered it. The buffer is bounded three ways: {@link #replayMessages()},

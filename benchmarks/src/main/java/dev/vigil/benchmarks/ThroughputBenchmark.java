@@ -48,7 +48,8 @@ public class ThroughputBenchmark {
     /** How long the benchmark method sleeps between samples of the counters. */
     private static final long SAMPLE_MILLIS = 20;
 
-    @Param({"vigil", "netty", "socket"})
+    /** {@code vigil-sessions}: Vigil with a {@code SessionPolicy} on both sides, next to plain {@code vigil}. */
+    @Param({"vigil", "vigil-sessions", "netty", "socket"})
     public String impl;
 
     @Param({"64", "1024"})

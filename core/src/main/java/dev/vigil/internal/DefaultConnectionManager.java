@@ -1,12 +1,21 @@
 package dev.vigil.internal;
 
+import dev.vigil.CloseReason;
 import dev.vigil.Connection;
+import dev.vigil.ConnectionClosedException;
 import dev.vigil.ConnectionListener;
 import dev.vigil.ConnectionManager;
 import dev.vigil.HeartbeatPolicy;
 import dev.vigil.MetricsObserver;
+import dev.vigil.SessionPolicy;
 import dev.vigil.internal.conn.ConnectionCore;
+import dev.vigil.internal.conn.SessionLink;
+import dev.vigil.internal.conn.SessionSends;
 import dev.vigil.internal.io.SocketConnection;
+import dev.vigil.internal.session.ClientSession;
+import dev.vigil.internal.session.ReplayBuffer;
+import dev.vigil.internal.session.SessionTable;
+import dev.vigil.internal.session.Settlement;
 import dev.vigil.internal.wire.Framing;
 import dev.vigil.internal.wire.Hello;
 import org.jetbrains.annotations.Nullable;
@@ -18,6 +27,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -64,6 +74,11 @@ final class DefaultConnectionManager<M> implements ConnectionManager<M>, SocketC
     private final AtomicBoolean intervalWarned = new AtomicBoolean();
     /** The timer's ledger of this JVM's stalls, as every connection core reads it. */
     private final StallLedger stalls;
+    /** The server's sessions, and their expiry timer; null without a session policy. */
+    private final @Nullable SessionTable<M, Connection<M>> sessionTable;
+    private final @Nullable SessionReaper<M> reaper;
+    /** A reconnecting client's sessions, shared by all its connections; null for plain connects. */
+    private volatile SessionSends.@Nullable Shared<M> sharedSessions;
 
     DefaultConnectionManager(Settings<M> settings, Ticker ticker) {
         this.settings = settings;
@@ -86,6 +101,9 @@ final class DefaultConnectionManager<M> implements ConnectionManager<M>, SocketC
         this.acceptLoop = new AcceptLoop<>(settings, registry, metrics, ticker, refusingHello,
                 socket -> start(socket, false, settings.listener(), null));
         this.connector = new Connector<>(settings, ticker, (socket, listener, attachment) -> start(socket, true, listener, attachment));
+        SessionPolicy sessions = hasHello ? settings.sessions() : null;
+        this.sessionTable = sessions == null ? null : new SessionTable<>(sessions, new SecureRandom());
+        this.reaper = sessionTable == null ? null : new SessionReaper<>(sessionTable, ticker, settings.listener());
     }
 
     Settings<M> settings() {
@@ -94,6 +112,11 @@ final class DefaultConnectionManager<M> implements ConnectionManager<M>, SocketC
 
     byte[] hello() {
         return hello;
+    }
+
+    /** Makes every client connection of this manager carry the reconnecting client's one session. */
+    void shareSessions(SessionSends.Shared<M> shared) {
+        this.sharedSessions = shared;
     }
 
     // ---- servers ----
@@ -190,6 +213,13 @@ final class DefaultConnectionManager<M> implements ConnectionManager<M>, SocketC
         SocketConnection<M> connection = new SocketConnection<>(settings, listener, judge, metrics,
                 ticker::nanoTime, id, client, hello, this, socket, raw);
         connection.attach(attachment);
+        SessionPolicy policy = sessionTable == null ? null : settings.sessions();
+        if (policy != null) {
+            SessionSends.Shared<M> shared = sharedSessions;
+            SessionLink<M> link = !client ? SessionLink.server(sessionTable, Objects.requireNonNull(reaper)::wake)
+                    : shared != null ? SessionLink.client(shared) : SessionLink.client(new ClientSession<>(policy));
+            link.attach(connection, listener, ticker::nanoTime);
+        }
         registry.add(connection);
         connection.startReader();
         if (shuttingDown.get()) {
@@ -284,6 +314,14 @@ final class DefaultConnectionManager<M> implements ConnectionManager<M>, SocketC
         }
         // Every send future settles when its reader finishes; wait for that (bounded: a callback may be stuck).
         awaitTerminated(registry.live(), ticker.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+        if (sessionTable != null) {
+            Objects.requireNonNull(reaper).stop();
+            ConnectionClosedException down = new ConnectionClosedException(CloseReason.local(CloseReason.Kind.SHUTDOWN,
+                    "the server shut down before the client confirmed delivery"));
+            List<ReplayBuffer.Entry<M>> ended = sessionTable.endAll();
+            Settlement.fail(ended, down);
+            ended.forEach(e -> e.written().completeExceptionally(down));
+        }
         timer.stop();
         return clean;
     }

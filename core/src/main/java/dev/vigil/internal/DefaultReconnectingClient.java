@@ -2,12 +2,13 @@ package dev.vigil.internal;
 
 import dev.vigil.CloseReason;
 import dev.vigil.Connection;
-import dev.vigil.ConnectionClosedException;
 import dev.vigil.ConnectionManager;
 import dev.vigil.ConnectionState;
+import dev.vigil.Delivery;
 import dev.vigil.ReconnectListener;
 import dev.vigil.ReconnectPolicy;
 import dev.vigil.ReconnectingClient;
+import dev.vigil.internal.conn.SessionSends;
 import org.jetbrains.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,8 @@ public final class DefaultReconnectingClient<M> implements ReconnectingClient<M>
     private final RandomGenerator random;
     private final Ticker ticker;
     private final ConnectionManager<M> manager;
+    /** The one session of this client's life, with sends held while it has no connection; null without sessions. */
+    private final SessionSends.@Nullable Shared<M> sessions;
     private final Thread loop;
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -73,6 +76,7 @@ public final class DefaultReconnectingClient<M> implements ReconnectingClient<M>
         this.down = CloseReason.local(CloseReason.Kind.IO_ERROR,
                 "not connected yet: the first attempt, to " + endpoints.getFirst() + ", is under way");
         this.manager = builder.listener(new ForwardingListener<>(this, listener, new Ends())).build();
+        this.sessions = BetweenConnections.share(manager, ticker);
         this.loop = Thread.ofVirtual().name(name)
                 .uncaughtExceptionHandler((thread, error) -> log.error("uncaught exception in {}", name, error))
                 .unstarted(this::run);
@@ -120,17 +124,26 @@ public final class DefaultReconnectingClient<M> implements ReconnectingClient<M>
         Objects.requireNonNull(message, "message");
         Connection<M> connection;
         CloseReason why;
+        SessionSends.Shared<M> held;
         lock.lock();
         try {
             connection = closing ? null : current;
             why = down;
+            held = closing ? null : sessions;
         } finally {
             lock.unlock();
         }
         if (connection != null) {
             return connection.send(message);
         }
-        return CompletableFuture.failedFuture(new ConnectionClosedException(why));
+        return BetweenConnections.send(held, why, message);
+    }
+
+    @Override
+    public Delivery sendConfirmed(M message) {
+        Connection<M> connection = current();
+        return connection != null ? connection.sendConfirmed(Objects.requireNonNull(message, "message"))
+                : BetweenConnections.confirmed(isClosing() ? null : sessions, this::send, message);
     }
 
     @Override
@@ -204,7 +217,7 @@ public final class DefaultReconnectingClient<M> implements ReconnectingClient<M>
         }
         if (gaveUp != null) {
             GaveUp last = gaveUp;
-            notifyListener("onGaveUp", () -> listener.onGaveUp(last.attempts(), last.lastError()));
+            ForwardingListener.notify(name, "onGaveUp", () -> listener.onGaveUp(last.attempts(), last.lastError()));
         }
     }
 
@@ -224,7 +237,7 @@ public final class DefaultReconnectingClient<M> implements ReconnectingClient<M>
                 InetSocketAddress endpoint = endpoints.get(cursor);
                 int number = attempt;
                 log.info("{}: attempt {} to {}", name, number, endpoint);
-                notifyListener("onAttempt", () -> listener.onAttempt(number, endpoint));
+                ForwardingListener.notify(name, "onAttempt", () -> listener.onAttempt(number, endpoint));
                 try {
                     connection = connectTo(endpoint);
                     if (connection == null) {
@@ -236,19 +249,19 @@ public final class DefaultReconnectingClient<M> implements ReconnectingClient<M>
                     }
                     cursor = (cursor + 1) % endpoints.size();
                     if (policy.maxAttempts() != ReconnectPolicy.UNLIMITED && attempt >= policy.maxAttempts()) {
-                        setDown(notConnected("gave up after " + attempt + " attempts; the last, to " + endpoint
+                        setDown(BetweenConnections.notConnected("gave up after " + attempt + " attempts; the last, to " + endpoint
                                 + ", failed", e));
                         log.warn("{}: attempt {} to {} failed ({}); giving up after {} attempts", name, attempt,
                                 endpoint, e.toString(), attempt);
                         return new GaveUp(attempt, e);
                     }
-                    setDown(notConnected("attempt " + attempt + " to " + endpoint + " failed", e));
+                    setDown(BetweenConnections.notConnected("attempt " + attempt + " to " + endpoint + " failed", e));
                     delay = policy.delayBefore(attempt + 1, random);
                     delayFrom = ticker.nanoTime(); // from the failure: time spent in the listener is part of it
                     Duration nextDelay = delay;
                     log.info("{}: attempt {} to {} failed ({}); next attempt, to {}, in {}", name, attempt, endpoint,
                             e.toString(), endpoints.get(cursor), Durations.format(nextDelay.toNanos()));
-                    notifyListener("onAttemptFailed", () -> listener.onAttemptFailed(number, endpoint, e, nextDelay));
+                    ForwardingListener.notify(name, "onAttemptFailed", () -> listener.onAttemptFailed(number, endpoint, e, nextDelay));
                 }
             }
             if (!adopt(connection)) {
@@ -258,7 +271,7 @@ public final class DefaultReconnectingClient<M> implements ReconnectingClient<M>
                     connection.id(), attempt, attempt == 1 ? "" : "s");
             Connection<M> opened = connection;
             int attempts = attempt;
-            notifyListener("onConnected", () -> listener.onConnected(opened, attempts));
+            ForwardingListener.notify(name, "onConnected", () -> listener.onConnected(opened, attempts));
             if (!awaitEnd(connection)) {
                 return null;
             }
@@ -391,22 +404,6 @@ public final class DefaultReconnectingClient<M> implements ReconnectingClient<M>
         }
     }
 
-    private static CloseReason notConnected(String what, Throwable error) {
-        if (error instanceof ConnectionClosedException closed) {
-            CloseReason reason = closed.reason();
-            return new CloseReason(reason.kind(), reason.remote(), "not connected: " + what + ": " + reason.message(),
-                    error);
-        }
-        return new CloseReason(CloseReason.Kind.IO_ERROR, false, "not connected: " + what + ": " + error, error);
-    }
-
-    private void notifyListener(String callback, Runnable call) {
-        try {
-            call.run();
-        } catch (Exception e) {
-            log.warn("{}: listener.{} threw; ignored", name, callback, e);
-        }
-    }
 
     @Override
     public String toString() {

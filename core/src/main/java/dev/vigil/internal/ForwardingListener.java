@@ -4,17 +4,25 @@ import dev.vigil.CloseReason;
 import dev.vigil.Connection;
 import dev.vigil.ConnectionListener;
 import dev.vigil.ConnectionState;
+import dev.vigil.ResumeFailure;
+import dev.vigil.SessionListener;
 import org.jetbrains.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.UUID;
 
 /**
  * The listener a {@link DefaultReconnectingClient} gives each of its connections: it forwards every event to the
  * user's listener, tells the client when a connection is ending and when its {@code onClose} has returned, and marks
  * the thread as inside a callback of that client meanwhile, so that {@code close()} from a callback does not wait on
- * itself.
+ * itself. Session events reach the user's listener if it is a {@link SessionListener}.
  *
  * @param <M> the type of messages
  */
-final class ForwardingListener<M> implements ConnectionListener<M> {
+final class ForwardingListener<M> implements SessionListener<M> {
+    private static final Logger log = LoggerFactory.getLogger(ForwardingListener.class);
     /** The client whose connection callback this thread is running. */
     private static final ThreadLocal<Object> IN_CALLBACK = new ThreadLocal<>();
 
@@ -96,6 +104,51 @@ final class ForwardingListener<M> implements ConnectionListener<M> {
         } finally {
             exit(outer);
             ends.ended(connection);
+        }
+    }
+
+    @Override
+    public void onSessionStarted(Connection<M> connection, UUID session) {
+        if (listener instanceof SessionListener<M> l) {
+            Object outer = enter();
+            try {
+                l.onSessionStarted(connection, session);
+            } finally {
+                exit(outer);
+            }
+        }
+    }
+
+    @Override
+    public void onResumed(Connection<M> connection, UUID session, long replayedToPeer, long replayedFromPeer) {
+        if (listener instanceof SessionListener<M> l) {
+            Object outer = enter();
+            try {
+                l.onResumed(connection, session, replayedToPeer, replayedFromPeer);
+            } finally {
+                exit(outer);
+            }
+        }
+    }
+
+    @Override
+    public void onResumeFailed(Connection<M> connection, UUID session, ResumeFailure reason, List<M> undelivered) {
+        if (listener instanceof SessionListener<M> l) {
+            Object outer = enter();
+            try {
+                l.onResumeFailed(connection, session, reason, undelivered);
+            } finally {
+                exit(outer);
+            }
+        }
+    }
+
+    /** Calls one of the reconnecting client's own listener methods; a throw is logged and ignored. */
+    static void notify(String client, String callback, Runnable call) {
+        try {
+            call.run();
+        } catch (Exception e) {
+            log.warn("{}: listener.{} threw; ignored", client, callback, e);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.vigil.ConnectionManager;
 import dev.vigil.HeartbeatPolicy;
 import dev.vigil.MessageCodec;
 import dev.vigil.MetricsObserver;
+import dev.vigil.SessionPolicy;
 import dev.vigil.cluster.Backplane;
 import dev.vigil.cluster.Presence;
 import dev.vigil.internal.presence.PresenceHooks;
@@ -43,6 +44,7 @@ public final class ManagerBuilder<M> implements ConnectionManager.Builder<M> {
     private MetricsObserver metrics = MetricsObserver.NONE;
     private @Nullable Presence presence;
     private @Nullable Backplane backplane;
+    private @Nullable SessionPolicy sessions;
 
     public ManagerBuilder(MessageCodec<M> codec) {
         this.codec = codec;
@@ -164,30 +166,15 @@ public final class ManagerBuilder<M> implements ConnectionManager.Builder<M> {
     }
 
     @Override
+    public ConnectionManager.Builder<M> sessions(@Nullable SessionPolicy sessions) {
+        this.sessions = sessions;
+        return this;
+    }
+
+    @Override
     public ConnectionManager<M> build() {
+        // Settings checks every value and reports all that are wrong at once; presence is the builder's own.
         Validation v = new Validation("ConnectionManager");
-        v.notNull("codec", codec);
-        v.notNull("listener", listener);
-        v.notNull("heartbeat", heartbeat);
-        v.notNull("backpressure", backpressure);
-        v.notNull("metrics", metrics);
-        v.notNegative("minPeerPingInterval", minPeerPingInterval);
-        v.check(maxPingStrikes >= 0, "maxPingStrikes", maxPingStrikes, "zero or more");
-        v.check(maxFrameSize >= 64 && maxFrameSize <= 1 << 30, "maxFrameSize", maxFrameSize, "64 to 1073741824");
-        v.check(maxQueuedMessages >= 1 && maxQueuedMessages <= 1 << 24, "maxQueuedMessages", maxQueuedMessages,
-                "1 to 16777216");
-        v.positive("connectTimeout", connectTimeout);
-        v.positive("handshakeTimeout", handshakeTimeout);
-        v.positive("closeTimeout", closeTimeout);
-        v.notNegative("shutdownGrace", shutdownGrace);
-        v.check(maxConnections >= 1, "maxConnections", maxConnections, "at least 1");
-        v.check(maxConnectionsPerAddress >= 1, "maxConnectionsPerAddress", maxConnectionsPerAddress,
-                "at least 1");
-        if (heartbeat != null && minPeerPingInterval != null && heartbeat.interval().isPositive()) {
-            v.check(heartbeat.interval().compareTo(minPeerPingInterval) >= 0, "heartbeat.interval",
-                    heartbeat.interval(), "at least minPeerPingInterval " + minPeerPingInterval
-                            + ", or this side would refuse its own kind of peer");
-        }
         v.check(presence == null || PresenceHooks.accepts(presence), "presence", presence,
                 "one built by Presence.builder()");
         v.throwIfAny();
@@ -195,7 +182,7 @@ public final class ManagerBuilder<M> implements ConnectionManager.Builder<M> {
         ConnectionManager<M> manager = Managers.create(new Settings<>(codec, watched, heartbeat,
                 minPeerPingInterval, maxPingStrikes, maxFrameSize, maxQueuedMessages, backpressure, connectTimeout,
                 handshakeTimeout, closeTimeout, shutdownGrace, tcpNoDelay, maxConnections,
-                maxConnectionsPerAddress, connectionFilter, tls, metrics));
+                maxConnectionsPerAddress, connectionFilter, tls, metrics, sessions));
         return backplane == null ? manager : PresenceHooks.clustered(manager, codec, backplane);
     }
 }

@@ -40,6 +40,11 @@ public final class Managers {
         return new LivenessJudge(policy, random, LivenessJudge.IntervalRaised.IGNORE);
     }
 
+    /** Makes every client connection of {@code manager} carry one reconnecting client's session. */
+    static <M> void shareSessions(ConnectionManager<M> manager, dev.vigil.internal.conn.SessionSends.Shared<M> shared) {
+        asDefault(manager).shareSessions(shared);
+    }
+
     private static <M> DefaultConnectionManager<M> asDefault(ConnectionManager<M> manager) {
         if (manager instanceof DefaultConnectionManager<M> m) {
             return m;

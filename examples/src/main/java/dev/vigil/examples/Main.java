@@ -3,6 +3,7 @@ package dev.vigil.examples;
 import dev.vigil.examples.chat.ChatExample;
 import dev.vigil.examples.echo.EchoExample;
 import dev.vigil.examples.metrics.MetricsExample;
+import dev.vigil.examples.trading.TradingExample;
 import dev.vigil.examples.fleet.FleetDemo;
 import dev.vigil.examples.fleet.FleetOptions;
 import dev.vigil.examples.health.HealthDemo;
@@ -58,7 +59,11 @@ public final class Main {
             new Example("metrics", "Vigil's meters in Micrometer (vigil-micrometer): connections, closes by kind, "
                     + "frames, bytes, heartbeat RTT percentiles, queued messages",
                     List.of("metrics", "metrics --clients 10 --messages 50"), MetricsExample.SPECS,
-                    MetricsExample::main));
+                    MetricsExample::main),
+            new Example("trading", "order gateway and trading client over a session: numbered orders, each "
+                    + "answered once; --chaos cuts and resets the link many times; open orders cancelled at expiry",
+                    List.of("trading", "trading --chaos", "trading --chaos --orders 10000 --cuts 200"),
+                    TradingExample.SPECS, TradingExample::main));
 
     private Main() {
     }

@@ -34,9 +34,10 @@ public sealed interface EchoTransport extends AutoCloseable
     static EchoTransport of(String impl) {
         return switch (impl.toLowerCase(Locale.ROOT)) {
             case "vigil" -> new VigilTransport();
+            case "vigil-sessions" -> new VigilTransport(dev.vigil.SessionPolicy.defaults());
             case "netty" -> new NettyTransport();
             case "socket" -> new SocketTransport();
-            default -> throw new IllegalArgumentException("impl: " + impl + " (expected vigil, netty or socket)");
+            default -> throw new IllegalArgumentException("impl: " + impl + " (expected vigil, vigil-sessions, netty or socket)");
         };
     }
 

@@ -7,6 +7,7 @@ import dev.vigil.ConnectionManager;
 import dev.vigil.HeartbeatPolicy;
 import dev.vigil.MessageCodec;
 import dev.vigil.MetricsObserver;
+import dev.vigil.SessionPolicy;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -25,9 +26,20 @@ final class VigilTransport implements EchoTransport {
     private ConnectionManager<byte[]> server;
     private ConnectionManager<byte[]> clients;
     private Heartbeat clientHeartbeat;
+    /** Sessions on both sides ({@code vigil-sessions}), or null (plain {@code vigil}). */
+    private final SessionPolicy sessions;
 
-    private static ConnectionManager.Builder<byte[]> builder(Heartbeat heartbeat) {
-        ConnectionManager.Builder<byte[]> b = ConnectionManager.builder(MessageCodec.bytes()).shutdownGrace(GRACE);
+    VigilTransport() {
+        this(null);
+    }
+
+    VigilTransport(SessionPolicy sessions) {
+        this.sessions = sessions;
+    }
+
+    private ConnectionManager.Builder<byte[]> builder(Heartbeat heartbeat) {
+        ConnectionManager.Builder<byte[]> b = ConnectionManager.builder(MessageCodec.bytes()).shutdownGrace(GRACE)
+                .sessions(sessions);
         if (heartbeat != null) {
             b.heartbeat(HeartbeatPolicy.fixed(heartbeat.interval(), heartbeat.timeout()));
         }

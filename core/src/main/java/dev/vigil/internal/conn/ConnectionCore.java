@@ -1,6 +1,5 @@
 package dev.vigil.internal.conn;
 
-import dev.vigil.BackpressurePolicy;
 import dev.vigil.CloseReason;
 import dev.vigil.CloseReason.Kind;
 import dev.vigil.Connection;
@@ -8,6 +7,7 @@ import dev.vigil.ConnectionClosedException;
 import dev.vigil.ConnectionListener;
 import dev.vigil.ConnectionState;
 import dev.vigil.ConnectionStats;
+import dev.vigil.Delivery;
 import dev.vigil.MetricsObserver;
 import dev.vigil.RttStats;
 import dev.vigil.internal.Settings;
@@ -116,7 +116,7 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
         inbound.buffer.allocate();
         if (framing.hasHello()) {
             schedule(timing.handshakeDeadline());
-            outbound.writeHello(hello);
+            outbound.writeHello(outbound.session == null ? hello : outbound.session.hello(hello, clock.nanoTime()));
         } else {
             try {
                 open();
@@ -249,7 +249,8 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
      * @return the next deadline, or {@link #NO_DEADLINE}
      */
     public final long onTimer(long now, Pauses pauses) {
-        return timing.onTimer(now, pauses, state);
+        long next = timing.onTimer(now, pauses, state);
+        return outbound.session == null ? next : outbound.session.onTimer(now, next);
     }
 
     // ---- ending ----
@@ -384,18 +385,17 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
 
     @Override
     public CompletableFuture<Void> send(M message) {
-        Objects.requireNonNull(message, "message");
-        CompletableFuture<Void> future = new CompletableFuture<>();
-        outbound.enqueue(message, future, settings.backpressure());
-        return future;
+        return SessionSends.send(outbound, Objects.requireNonNull(message, "message"), settings.backpressure());
+    }
+
+    @Override
+    public Delivery sendConfirmed(M message) {
+        return SessionSends.confirmed(outbound, Objects.requireNonNull(message, "message"), settings.backpressure());
     }
 
     /** A send from {@code broadcast}: never blocks (a full queue fails it, or closes as the policy says). */
     public final CompletableFuture<Void> sendNoWait(M message) {
-        CompletableFuture<Void> future = new CompletableFuture<>();
-        BackpressurePolicy policy = settings.backpressure();
-        outbound.enqueue(message, future, policy == BackpressurePolicy.BLOCK ? BackpressurePolicy.FAIL : policy);
-        return future;
+        return SessionSends.send(outbound, message, SessionSends.noWait(settings.backpressure()));
     }
 
     @Override

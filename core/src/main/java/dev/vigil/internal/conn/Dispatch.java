@@ -40,6 +40,22 @@ final class Dispatch<M> {
         } finally {
             callbackLock.unlock();
         }
+        if (connection.outbound.session != null) {
+            connection.outbound.session.opened(); // the session's events come right after onOpen
+        }
+    }
+
+    /** A session event, on the reader, in order with the connection's other callbacks. */
+    void call(String callback, Runnable event) {
+        callbackLock.lock();
+        try {
+            drainLocked();
+            event.run();
+        } catch (Throwable t) {
+            failed(callback, t);
+        } finally {
+            callbackLock.unlock();
+        }
     }
 
     void message(M message) {
@@ -91,6 +107,9 @@ final class Dispatch<M> {
             }
         } finally {
             callbackLock.unlock();
+        }
+        if (connection.outbound.session != null) {
+            connection.outbound.session.ended(reason); // after onClose: what the session's end hands back
         }
     }
 

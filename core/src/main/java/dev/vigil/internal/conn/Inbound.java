@@ -94,7 +94,10 @@ final class Inbound<M> implements FrameHandler {
             stage = hello.refusing() ? Stage.REFUSED : Stage.FRAMES;
             if (stage == Stage.FRAMES) {
                 negotiate(hello);
-                core.open();
+                SessionLink<M> session = core.outbound.session;
+                if (session == null || session.negotiated(hello, lastArrival)) {
+                    core.open(); // a client asking for a session opens on the SESSION frame instead
+                }
             }
         }
         if (stage == Stage.REFUSED) {
@@ -181,6 +184,10 @@ final class Inbound<M> implements FrameHandler {
             return;
         }
         core.firstFrame();
+        SessionLink<M> session = core.outbound.session;
+        if (session != null && !session.onData(lastArrival)) {
+            return; // a replayed copy, or an ended session's frame
+        }
         M message;
         try {
             message = codec.decode(b, off, len);
@@ -189,6 +196,21 @@ final class Inbound<M> implements FrameHandler {
                     + " bytes: " + e.getMessage(), e);
         }
         core.dispatch.message(message);
+        if (session != null) {
+            session.delivered(lastArrival);
+        }
+    }
+
+    @Override
+    public void onSessionFrame(byte type, byte[] b, int off, int len) throws Fatal {
+        framesIn = framesIn + 1;
+        SessionLink<M> session = core.outbound.session;
+        if (session == null) {
+            FrameHandler.super.onSessionFrame(type, b, off, len);
+        } else if (!peerClosed) {
+            core.firstFrame();
+            session.onFrame(type, b, off, len);
+        }
     }
 
     @Override
@@ -222,6 +244,9 @@ final class Inbound<M> implements FrameHandler {
             return;
         }
         peerClosed = true;
+        if (core.outbound.session != null) {
+            core.outbound.session.closeFrame();
+        }
         Kind kind = Kind.ofCode(code);
         if (kind == Kind.CLOSED_LOCALLY) {
             kind = Kind.CLOSED_BY_PEER;

@@ -47,14 +47,16 @@ final class Outbound<M> {
     private final Condition writerIdle = lock.newCondition();
     private final SendQueue queue;
     private int inFlight;
-    private boolean writerActive;
-    private boolean outputClosed;
+    boolean writerActive;
+    boolean outputClosed;
     private boolean pingRequested;
     private long[] pongs = new long[0];
     private int pongCount;
     private boolean closeAfterData;
     private @Nullable CloseReason closeFrame;
     private volatile long peerMaxFrame;
+    /** The connection's session part; null without a session policy (set before the connection starts). */
+    @Nullable SessionLink<M> session;
 
     /** The reader is delivering the frames of one read; replies it sends wait for the end of it. Reader only. */
     private boolean holding;
@@ -267,13 +269,15 @@ final class Outbound<M> {
     void drain(boolean inline) {
         writeLock.lock();
         int taken = 0;
+        int sessionFrames;
         try {
             for (int round = 0; ; round++) {
                 boolean writeClose;
                 CloseReason closeWith;
                 lock.lock();
                 try {
-                    boolean work = queue.size() > 0 || pongCount > 0 || pingRequested || closeAfterData;
+                    boolean work = queue.size() > 0 || pongCount > 0 || pingRequested || closeAfterData
+                            || session != null && session.wantsWrite();
                     if (outputClosed || !work) {
                         idleLocked();
                         return;
@@ -284,12 +288,13 @@ final class Outbound<M> {
                         return;
                     }
                     encodeControlLocked();
+                    sessionFrames = session == null ? 0 : session.encode(obuf, FrameWriter.BATCH);
                     taken = writer.take(queue);
                     inFlight = taken;
                     if (taken > 0) {
                         notFull.signalAll();
                     }
-                    writeClose = closeAfterData && queue.size() == 0;
+                    writeClose = closeAfterData && queue.size() == 0 && (session == null || !session.hasData());
                     closeWith = closeFrame;
                     if (taken == 0 && obuf.size == 0 && !writeClose) {
                         idleLocked();
@@ -298,12 +303,16 @@ final class Outbound<M> {
                 } finally {
                     lock.unlock();
                 }
-                int frames = writer.encode(taken, peerMaxFrame);
+                int frames = writer.encode(taken, peerMaxFrame) + sessionFrames;
                 if (writeClose && closeWith != null && framing.hasCloseFrame()) {
+                    frames += session == null ? 0 : session.beforeClose(obuf);
                     framing.encodeClose(obuf, closeWith.kind().code(), closeWith.message());
                     frames++;
                 }
                 writer.flush(frames);
+                if (session != null) {
+                    session.written();
+                }
                 settle(taken, null);
                 taken = 0;
                 if (writeClose) {

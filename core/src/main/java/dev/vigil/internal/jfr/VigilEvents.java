@@ -3,6 +3,7 @@ package dev.vigil.internal.jfr;
 import dev.vigil.CloseReason;
 import dev.vigil.Connection;
 import dev.vigil.ConnectionState;
+import dev.vigil.ResumeFailure;
 import dev.vigil.RttStats;
 import jdk.jfr.Event;
 import jdk.jfr.EventType;
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.UUID;
 
 /**
  * What the connection machinery calls to emit Vigil's JFR events: one static call per event, made where the event
@@ -38,6 +40,8 @@ public final class VigilEvents {
     private static final int HEARTBEAT_TIMEOUT = 3;
     private static final int SLOW_CONSUMER = 4;
     private static final int HANDSHAKE_REFUSED = 5;
+    private static final int SESSION_RESUMED = 6;
+    private static final int SESSION_RESUME_FAILED = 7;
 
     private VigilEvents() {
     }
@@ -46,7 +50,8 @@ public final class VigilEvents {
     private static final class Types {
         static final @Nullable EventType[] ALL = {
                 type(ConnectionOpenedEvent.class), type(ConnectionClosedEvent.class), type(StateChangedEvent.class),
-                type(HeartbeatTimeoutEvent.class), type(SlowConsumerEvent.class), type(HandshakeRefusedEvent.class)};
+                type(HeartbeatTimeoutEvent.class), type(SlowConsumerEvent.class), type(HandshakeRefusedEvent.class),
+                type(SessionResumedEvent.class), type(SessionResumeFailedEvent.class)};
 
         private static @Nullable EventType type(Class<? extends Event> event) {
             try {
@@ -202,6 +207,49 @@ public final class VigilEvents {
         event.remoteAddress = address(remote);
         event.reason = reason;
         event.byPeer = byPeer;
+        event.commit();
+    }
+
+    /**
+     * A session was resumed on a new connection.
+     *
+     * @param connection the new connection
+     * @param session    the session's id
+     * @param toPeer     frames this side replays
+     * @param fromPeer   frames the peer replays
+     */
+    public static void sessionResumed(Connection<?> connection, UUID session, long toPeer, long fromPeer) {
+        if (!enabled(SESSION_RESUMED)) {
+            return;
+        }
+        SessionResumedEvent event = new SessionResumedEvent();
+        event.connectionId = connection.id();
+        event.remoteAddress = address(connection.remoteAddress());
+        event.session = session.toString();
+        event.replayedToPeer = toPeer;
+        event.replayedFromPeer = fromPeer;
+        event.commit();
+    }
+
+    /**
+     * A session could not be resumed.
+     *
+     * @param connection the new connection
+     * @param session    the old session's id
+     * @param reason     why
+     * @param handedBack messages handed back to the application
+     */
+    public static void sessionResumeFailed(Connection<?> connection, UUID session, ResumeFailure reason,
+                                           int handedBack) {
+        if (!enabled(SESSION_RESUME_FAILED)) {
+            return;
+        }
+        SessionResumeFailedEvent event = new SessionResumeFailedEvent();
+        event.connectionId = connection.id();
+        event.remoteAddress = address(connection.remoteAddress());
+        event.session = session.toString();
+        event.reason = reason.name();
+        event.handedBack = handedBack;
         event.commit();
     }
 

@@ -7,7 +7,7 @@ import java.util.UUID;
 
 /**
  * The session's additions to Vigil's binary wire format, as pure byte functions: two HELLO options and two frames.
- * {@code docs/sessions-protocol.md} is their specification; all integers are big-endian, counts are unsigned 64-bit
+ * {@code docs/protocol.md}, section 5 is their specification; all integers are big-endian, counts are unsigned 64-bit
  * values below 2^63.
  *
  * <pre>

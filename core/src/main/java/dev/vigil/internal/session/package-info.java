@@ -2,7 +2,7 @@
  * Sessions that survive reconnects, without I/O: the replay buffer, the receive-side counter, the server's session
  * table, the client's half of the resume, the per-connection facade and the codecs of the session's HELLO options and
  * frames. Nothing here touches a socket, starts a thread or reads a clock: every decision about time takes
- * {@code now} (nanoseconds of the connection's monotonic ticker) as an argument. {@code docs/sessions-protocol.md} is
+ * {@code now} (nanoseconds of the connection's monotonic ticker) as an argument. {@code docs/protocol.md}, section 5 is
  * the wire format, {@code docs/sessions.md} the guarantees.
  *
  * <h2>How the connection core calls it</h2>

@@ -54,6 +54,7 @@ public final class BinaryFraming implements Framing {
                 case Wire.DATA -> handler.onData(b, p, len);
                 case Wire.PING -> handler.onPing(Wire.getLong(b, p));
                 case Wire.PONG -> handler.onPong(Wire.getLong(b, p), true);
+                case Wire.SESSION, Wire.ACK -> handler.onSessionFrame(type, b, p, len);
                 default -> handler.onClose(CloseFrame.code(b, p), CloseFrame.text(b, p, len));
             }
             b = in.buf; // a callback cannot move the buffer, but stay honest if it ever does
@@ -64,7 +65,8 @@ public final class BinaryFraming implements Framing {
     /** Refuses an unknown type, or a control frame of the wrong length, once the whole frame has arrived. */
     private static void checkLength(byte type, int len) throws Fatal {
         switch (type) {
-            case Wire.DATA -> {
+            case Wire.DATA, Wire.SESSION, Wire.ACK -> {
+                // SESSION and ACK lengths are checked by the session's codec, which knows whether one was negotiated
             }
             case Wire.PING, Wire.PONG -> {
                 if (len != Wire.NONCE) {

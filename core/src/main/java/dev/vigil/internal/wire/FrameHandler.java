@@ -1,5 +1,7 @@
 package dev.vigil.internal.wire;
 
+import dev.vigil.CloseReason.Kind;
+
 /**
  * What a {@link Framing} decoder found, one frame at a time and in order (as OkHttp's {@code FrameCallback}). A
  * callback that throws {@link Fatal} stops decoding; the frames before it have been handled.
@@ -21,4 +23,15 @@ public interface FrameHandler {
 
     /** A valid CLOSE frame. */
     void onClose(int code, String text) throws Fatal;
+
+    /**
+     * A SESSION (0x04) or ACK (0x05) frame, known only on a connection that negotiated a session
+     * ({@code docs/protocol.md}, section 5); the bytes are valid only during the call.
+     *
+     * @implSpec The default refuses it as a frame of unknown type, as on a connection without a session.
+     */
+    default void onSessionFrame(byte type, byte[] b, int off, int len) throws Fatal {
+        throw new Fatal(Kind.PROTOCOL_ERROR, String.format("peer sent a frame of unknown type 0x%02x (%d bytes)",
+                type, len));
+    }
 }

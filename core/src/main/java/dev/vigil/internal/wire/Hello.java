@@ -3,6 +3,8 @@ package dev.vigil.internal.wire;
 import dev.vigil.CloseReason.Kind;
 import org.jetbrains.annotations.Nullable;
 
+import java.util.Arrays;
+
 /**
  * The HELLO that opens a binary connection: what the peer announced, and the codec for it. Options a receiver does
  * not know are skipped, and so are the peer's interval and timeout: each side runs its own policy, so they are
@@ -12,8 +14,11 @@ import org.jetbrains.annotations.Nullable;
  * @param flags     the flags byte; only {@link #FLAG_REFUSING} means anything, other bits are ignored
  * @param minPingMs the shortest PING interval the peer accepts; 0 when absent (no limit)
  * @param maxFrame  the largest frame payload the peer accepts; 0 when absent (it accepts what we do)
+ * @param sessionOffer   the raw value of option 5 (the server keeps sessions), or null when absent
+ * @param sessionRequest the raw value of option 6 (the client asks for a session), or null when absent
  */
-public record Hello(int version, int flags, long minPingMs, long maxFrame) {
+public record Hello(int version, int flags, long minPingMs, long maxFrame, byte @Nullable [] sessionOffer,
+                    byte @Nullable [] sessionRequest) {
     /** HELLO flag: this side refuses the connection; a CLOSE frame with the reason follows. */
     public static final int FLAG_REFUSING = 1;
 
@@ -21,6 +26,13 @@ public record Hello(int version, int flags, long minPingMs, long maxFrame) {
     static final int OPT_TIMEOUT_MS = 2;
     static final int OPT_MIN_PING_MS = 3;
     static final int OPT_MAX_FRAME = 4;
+    static final int OPT_SESSION_OFFER = 5;
+    static final int OPT_SESSION_REQUEST = 6;
+
+    /** A HELLO without session options. */
+    public Hello(int version, int flags, long minPingMs, long maxFrame) {
+        this(version, flags, minPingMs, maxFrame, null, null);
+    }
 
     /** Whether the peer refuses the connection. */
     public boolean refusing() {
@@ -45,6 +57,21 @@ public record Hello(int version, int flags, long minPingMs, long maxFrame) {
             Wire.putInt(b, p + 2, (int) Math.min(values[i], 0xffffffffL));
             p += 6;
         }
+        return b;
+    }
+
+    /**
+     * {@return {@code hello} with one more option appended} Used for the session options, which only some HELLOs carry.
+     *
+     * @param hello  an encoded HELLO
+     * @param option the option as it goes into a HELLO: type, length, value
+     */
+    public static byte[] withOption(byte[] hello, byte[] option) {
+        byte[] b = Arrays.copyOf(hello, hello.length + option.length);
+        System.arraycopy(option, 0, b, hello.length, option.length);
+        int opts = b.length - Wire.HELLO_FIXED;
+        b[6] = (byte) (opts >>> 8);
+        b[7] = (byte) opts;
         return b;
     }
 
@@ -89,6 +116,8 @@ public record Hello(int version, int flags, long minPingMs, long maxFrame) {
         int flags = b[off + 5] & 0xff;
         long minPing = 0;
         long maxFrame = 0;
+        byte[] offer = null;
+        byte[] request = null;
         int p = off + Wire.HELLO_FIXED;
         int end = p + optLen;
         while (p < end) {
@@ -106,12 +135,23 @@ public record Hello(int version, int flags, long minPingMs, long maxFrame) {
             switch (type) {
                 case OPT_MIN_PING_MS -> minPing = value;
                 case OPT_MAX_FRAME -> maxFrame = value;
+                case OPT_SESSION_OFFER, OPT_SESSION_REQUEST -> {
+                    if ((type == OPT_SESSION_OFFER ? offer : request) != null) {
+                        throw new Fatal(Kind.PROTOCOL_ERROR, "HELLO carries option " + type + " twice");
+                    }
+                    byte[] raw = Arrays.copyOfRange(b, p + 2, p + 2 + len);
+                    if (type == OPT_SESSION_OFFER) {
+                        offer = raw;
+                    } else {
+                        request = raw;
+                    }
+                }
                 default -> {
                     // Skipped: the peer's interval and timeout (information only), and options of later versions.
                 }
             }
             p += 2 + len;
         }
-        return new Hello(version, flags, minPing, maxFrame);
+        return new Hello(version, flags, minPing, maxFrame, offer, request);
     }
 }

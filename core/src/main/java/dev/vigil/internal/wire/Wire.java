@@ -25,6 +25,10 @@ public final class Wire {
     public static final byte PING = 1;
     public static final byte PONG = 2;
     public static final byte CLOSE = 3;
+    /** The server's answer to a session request ({@code docs/protocol.md}, section 5). */
+    public static final byte SESSION = 4;
+    /** A session's cumulative ACK ({@code docs/protocol.md}, section 5). */
+    public static final byte ACK = 5;
 
     /** PING and PONG carry an 8-byte nonce. */
     public static final int NONCE = 8;

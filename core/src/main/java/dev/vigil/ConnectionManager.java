@@ -198,6 +198,7 @@ public interface ConnectionManager<M> extends AutoCloseable {
         private @Nullable ConnectionFilter connectionFilter;
         private @Nullable SSLContext tls;
         private MetricsObserver metrics = MetricsObserver.NONE;
+        private Limits limits = Limits.defaults();
 
         private Builder(MessageCodec<M> codec) {
             this.codec = codec;
@@ -229,8 +230,8 @@ public interface ConnectionManager<M> extends AutoCloseable {
         /**
          * Sets the shortest interval between PINGs this side accepts from a peer (as gRPC's permitted keep-alive
          * time). It is announced in the handshake, so a Vigil peer never pings faster; a peer that does anyway is
-         * closed with {@link CloseReason.Kind#POLICY_VIOLATION} after {@link #maxPingStrikes} offences. Only
-         * unsolicited PINGs count, never PONGs. Default 10 ms.
+         * closed with {@link CloseReason.Kind#POLICY_VIOLATION} after {@link #maxPingStrikes} offences. Only PINGs
+         * count here; all control frames count toward {@link Limits.Builder#controlFrameRate}. Default 10 ms.
          *
          * @param minPeerPingInterval zero (no limit) or more
          * @return this builder
@@ -265,8 +266,7 @@ public interface ConnectionManager<M> extends AutoCloseable {
         }
 
         /**
-         * Sets how many messages one connection may have accepted by {@code send} and not yet written. Default
-         * 4096.
+         * Sets how many messages one connection may have accepted by {@code send} and not yet written. Default 4096.
          *
          * @param maxQueuedMessages 1 to 16777216
          * @return this builder
@@ -312,8 +312,8 @@ public interface ConnectionManager<M> extends AutoCloseable {
         }
 
         /**
-         * Sets how long a closing connection waits for the peer to answer its CLOSE frame before it closes the
-         * socket anyway. Default 5 s.
+         * Sets how long a closing connection waits for the peer to answer its CLOSE frame before it closes the socket
+         * anyway (a peer that broke a rule gets its owed replies and the CLOSE within it). Default 5 s.
          *
          * @param closeTimeout positive
          * @return this builder
@@ -407,6 +407,16 @@ public interface ConnectionManager<M> extends AutoCloseable {
         }
 
         /**
+         * Sets the limits against hostile and broken peers. Default {@link Limits#defaults()}, see {@link Limits}.
+         * @param limits the limits
+         * @return this builder
+         */
+        public Builder<M> limits(Limits limits) {
+            this.limits = limits;
+            return this;
+        }
+
+        /**
          * {@return a new manager with these settings; it starts no thread until the first bind or connect}
          *
          * @throws IllegalArgumentException listing every setting that is out of range
@@ -428,18 +438,13 @@ public interface ConnectionManager<M> extends AutoCloseable {
             v.positive("closeTimeout", closeTimeout);
             v.notNegative("shutdownGrace", shutdownGrace);
             v.check(maxConnections >= 1, "maxConnections", maxConnections, "at least 1");
-            v.check(maxConnectionsPerAddress >= 1, "maxConnectionsPerAddress", maxConnectionsPerAddress,
-                    "at least 1");
-            if (heartbeat != null && minPeerPingInterval != null && heartbeat.interval().isPositive()) {
-                v.check(heartbeat.interval().compareTo(minPeerPingInterval) >= 0, "heartbeat.interval",
-                        heartbeat.interval(), "at least minPeerPingInterval " + minPeerPingInterval
-                                + ", or this side would refuse its own kind of peer");
-            }
+            v.check(maxConnectionsPerAddress >= 1, "maxConnectionsPerAddress", maxConnectionsPerAddress, "at least 1");
+            Managers.crossCheck(v, heartbeat, minPeerPingInterval, limits, maxFrameSize);
             v.throwIfAny();
-            return Managers.create(new Settings<>(codec, listener, heartbeat, minPeerPingInterval,
-                    maxPingStrikes, maxFrameSize, maxQueuedMessages, backpressure, connectTimeout, handshakeTimeout,
-                    closeTimeout, shutdownGrace, tcpNoDelay, maxConnections, maxConnectionsPerAddress, connectionFilter,
-                    tls, metrics));
+            return Managers.create(new Settings<>(codec, listener, heartbeat, minPeerPingInterval, maxPingStrikes,
+                    maxFrameSize, maxQueuedMessages, backpressure, connectTimeout, handshakeTimeout, closeTimeout,
+                    shutdownGrace, tcpNoDelay, maxConnections, maxConnectionsPerAddress, connectionFilter, tls, metrics,
+                    Managers.guards(limits)));
         }
     }
 }

@@ -2,9 +2,14 @@ package dev.vigil.internal;
 
 import dev.vigil.ConnectionManager;
 import dev.vigil.HeartbeatPolicy;
+import dev.vigil.Limits;
 import dev.vigil.MetricsObserver;
 import dev.vigil.internal.conn.HeartbeatJudge;
+import dev.vigil.internal.conn.ManagerGuards;
+import dev.vigil.internal.wire.Wire;
+import org.jetbrains.annotations.Nullable;
 
+import java.time.Duration;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -38,6 +43,35 @@ public final class Managers {
     /** A fresh heartbeat judge for one connection under {@code policy}, its jitter drawn from {@code random}. */
     public static HeartbeatJudge judge(HeartbeatPolicy policy, DoubleSupplier random) {
         return new LivenessJudge(policy, random, LivenessJudge.IntervalRaised.IGNORE);
+    }
+
+    /** The state a manager's connections share in their defence against hostile peers, under {@code limits}. */
+    public static ManagerGuards guards(Limits limits) {
+        return new ManagerGuards(limits);
+    }
+
+    /**
+     * Checks the builder's settings against each other: the heartbeat against the PING interval a peer accepts, and
+     * the limits against the maximum frame size (so an honest frame of the maximum size is never refused).
+     */
+    public static void crossCheck(Validation v, @Nullable HeartbeatPolicy heartbeat,
+                                  @Nullable Duration minPeerPingInterval, @Nullable Limits limits, int maxFrameSize) {
+        if (heartbeat != null && minPeerPingInterval != null && heartbeat.interval().isPositive()) {
+            v.check(heartbeat.interval().compareTo(minPeerPingInterval) >= 0, "heartbeat.interval",
+                    heartbeat.interval(), "at least minPeerPingInterval " + minPeerPingInterval
+                            + ", or this side would refuse its own kind of peer");
+        }
+        if (!v.notNull("limits", limits)) {
+            return;
+        }
+        long frame = (long) maxFrameSize + Wire.HEADER;
+        v.check(limits.partialFrameBudget() >= frame, "limits.partialFrameBudget", limits.partialFrameBudget(),
+                "at least maxFrameSize + 5 = " + frame + ", or one honest frame of the maximum size would not fit");
+        if (limits.rateAction() == Limits.RateAction.CLOSE && !limits.byteRate().isOff()) {
+            v.check(limits.byteRate().burst() >= frame, "limits.byteRate.burst", limits.byteRate().burst(),
+                    "at least maxFrameSize + 5 = " + frame + " under RateAction.CLOSE, or one honest frame of the "
+                            + "maximum size would close its connection");
+        }
     }
 
     private static <M> DefaultConnectionManager<M> asDefault(ConnectionManager<M> manager) {

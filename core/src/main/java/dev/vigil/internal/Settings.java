@@ -5,6 +5,7 @@ import dev.vigil.ConnectionFilter;
 import dev.vigil.ConnectionListener;
 import dev.vigil.HeartbeatPolicy;
 import dev.vigil.MetricsObserver;
+import dev.vigil.internal.conn.ManagerGuards;
 import dev.vigil.MessageCodec;
 
 import java.time.Duration;
@@ -21,5 +22,5 @@ public record Settings<M>(MessageCodec<M> codec, ConnectionListener<M> listener,
                           BackpressurePolicy backpressure, Duration connectTimeout, Duration handshakeTimeout,
                           Duration closeTimeout, Duration shutdownGrace, boolean tcpNoDelay, int maxConnections,
                           int maxConnectionsPerAddress, @Nullable ConnectionFilter connectionFilter,
-                          @Nullable SSLContext tls, MetricsObserver metrics) {
+                          @Nullable SSLContext tls, MetricsObserver metrics, ManagerGuards guards) {
 }

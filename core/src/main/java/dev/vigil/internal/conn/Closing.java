@@ -56,6 +56,18 @@ final class Closing<M> {
         }
     }
 
+    /**
+     * The peer broke a rule: what is queued for it (the replies to its earlier frames) goes out, then the CLOSE frame
+     * with the reason; before the handshake, the transport closes after a CLOSE sent at once.
+     */
+    void fatal(CloseReason reason) {
+        if (core.state() == ConnectionState.CONNECTING) {
+            core.abort(reason, true);
+        } else if (core.claim(reason)) {
+            requestCloseFrame(reason);
+        }
+    }
+
     /** This side refuses the peer: queued messages fail, and the CLOSE frame goes out next. */
     void reject(CloseReason reason) {
         if (!core.claim(reason)) {

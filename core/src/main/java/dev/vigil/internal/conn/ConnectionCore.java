@@ -15,9 +15,8 @@ import dev.vigil.internal.jfr.VigilEvents;
 import dev.vigil.internal.wire.Fatal;
 import dev.vigil.internal.wire.Framing;
 import dev.vigil.internal.wire.InboundBuffer;
+import dev.vigil.internal.wire.Wire;
 import org.jetbrains.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -43,8 +42,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * @param <M> the type of messages
  */
 public abstract class ConnectionCore<M> implements Connection<M>, Transport {
-    private static final Logger log = LoggerFactory.getLogger(ConnectionCore.class);
-
     /** A deadline that never comes. */
     public static final long NO_DEADLINE = Long.MAX_VALUE;
     private static final long WRITER_GONE_WAIT = TimeUnit.SECONDS.toNanos(2);
@@ -66,6 +63,8 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
     private final Inbound<M> inbound;
     private final Timing<M> timing;
     private final Closing<M> closing;
+    final Guards guards;
+    private final ReadPath<M> readPath;
     private final CompletableFuture<Connection<M>> opened = new CompletableFuture<>();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
@@ -106,6 +105,8 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
         this.timing = new Timing<>(this, heartbeat, outbound, createdNanos,
                 createdNanos + settings.handshakeTimeout().toNanos(), !framing.hasHello() && !client);
         this.closing = new Closing<>(this, outbound, clock, settings.closeTimeout().toNanos());
+        this.guards = new Guards(this, settings.guards(), createdNanos, framing.hasHello() ? Wire.HEADER : 1);
+        this.readPath = new ReadPath<>(this, inbound, outbound, timing, closing, guards, clock);
     }
 
     // ---- driver: the reader ----
@@ -113,6 +114,7 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
     /** Starts the connection on the reader thread: sends the HELLO, or opens at once in a framing without one. */
     public final void start() throws IOException {
         reader = Thread.currentThread();
+        Guards.ownedBy(this);
         inbound.buffer.allocate();
         if (framing.hasHello()) {
             schedule(timing.handshakeDeadline());
@@ -153,22 +155,13 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
             return true;
         }
         long now = clock.nanoTime();
-        timing.arrived(inbound.arrived(n, space, now));
-        long framesBefore = inbound.framesIn();
-        outbound.holdReplies();
-        try {
-            inbound.decode();
-        } catch (Fatal f) {
-            outbound.releaseReplies(); // replies owed to the frames before the fatal one go out ahead of the CLOSE
-            abort(f.reason, true);
-            return false;
-        } catch (RuntimeException | Error e) {
-            outbound.releaseReplies();
-            throw e;
-        }
-        outbound.releaseReplies();
-        inbound.report(framesBefore);
-        return true;
+        inbound.arrived(n, space, now);
+        return readPath.decode(now);
+    }
+
+    /** {@return how long the reader waits before it reads again (over its data rate); 0: read now, -1: stop} */
+    public final long readPause() {
+        return readPath.pause();
     }
 
     /** The read failed; {@code reason} says how (ignored if the connection is already ending). */
@@ -227,6 +220,7 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
             outbound.lock.unlock();
         }
         schedule(NO_DEADLINE);
+        guards.close();
         unregistered();
         if (openCalled) {
             metrics.closed(this, reason);
@@ -249,7 +243,8 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
      * @return the next deadline, or {@link #NO_DEADLINE}
      */
     public final long onTimer(long now, Pauses pauses) {
-        return timing.onTimer(now, pauses, state);
+        long next = timing.onTimer(now, pauses, state);
+        return guards.onTimer(now, next, state, outbound.bytesOut(), outbound.pendingWrite());
     }
 
     // ---- ending ----
@@ -291,7 +286,7 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
         if (!closeReason.compareAndSet(null, reason)) {
             return false;
         }
-        logClose(reason);
+        settings.guards().logClose(this, reason, clock.nanoTime());
         return true;
     }
 
@@ -317,6 +312,7 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
         return closing.heartbeatTimeout(reason, now);
     }
 
+
     long closeDeadline() {
         return closing.deadline();
     }
@@ -337,13 +333,6 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
             return true;
         } finally {
             outbound.lock.unlock();
-        }
-    }
-
-    private void logClose(CloseReason reason) {
-        switch (reason.kind()) {
-            case CLOSED_LOCALLY, CLOSED_BY_PEER, SHUTDOWN -> log.debug("{}: closing: {}", logName(), reason);
-            default -> log.warn("{}: closing: {}", logName(), reason);
         }
     }
 
@@ -386,7 +375,10 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
     public CompletableFuture<Void> send(M message) {
         Objects.requireNonNull(message, "message");
         CompletableFuture<Void> future = new CompletableFuture<>();
-        outbound.enqueue(message, future, settings.backpressure());
+        BackpressurePolicy policy = settings.backpressure();
+        // On another connection's thread BLOCK acts as FAIL: a deaf peer must not stall those who talk to it.
+        outbound.enqueue(message, future, policy == BackpressurePolicy.BLOCK && Guards.onAnotherConnection(this)
+                ? BackpressurePolicy.FAIL : policy);
         return future;
     }
 

@@ -4,6 +4,7 @@ import dev.vigil.CloseReason;
 import dev.vigil.CloseReason.Kind;
 import dev.vigil.MessageCodec;
 import dev.vigil.MetricsObserver;
+import dev.vigil.internal.guard.ControlFrameGuard;
 import dev.vigil.internal.jfr.VigilEvents;
 import dev.vigil.internal.wire.Fatal;
 import dev.vigil.internal.wire.FrameHandler;
@@ -175,12 +176,18 @@ final class Inbound<M> implements FrameHandler {
     // ---- frames ----
 
     @Override
+    public boolean paused() {
+        return core.guards.pausing();
+    }
+
+    @Override
     public void onData(byte[] b, int off, int len) throws Fatal {
         framesIn = framesIn + 1;
         if (peerClosed) {
             return;
         }
         core.firstFrame();
+        core.guards.onData(len, lastArrival);
         M message;
         try {
             message = codec.decode(b, off, len);
@@ -198,14 +205,16 @@ final class Inbound<M> implements FrameHandler {
             return;
         }
         core.firstFrame();
+        core.guards.onControl(ControlFrameGuard.Type.PING, lastArrival);
         enforcer.pinged(lastArrival);
         core.outbound.pong(nonce);
     }
 
     @Override
-    public void onPong(long nonce, boolean echoed) {
+    public void onPong(long nonce, boolean echoed) throws Fatal {
         framesIn = framesIn + 1;
         core.firstFrame();
+        core.guards.onControl(ControlFrameGuard.Type.PONG, lastArrival);
         long sentAt = core.pings.answered(nonce, echoed);
         if (sentAt != Long.MIN_VALUE) {
             core.heartbeat.rttSample(lastArrival - sentAt);
@@ -216,8 +225,9 @@ final class Inbound<M> implements FrameHandler {
     }
 
     @Override
-    public void onClose(int code, String text) {
+    public void onClose(int code, String text) throws Fatal {
         framesIn = framesIn + 1;
+        core.guards.onControl(ControlFrameGuard.Type.CLOSE, lastArrival);
         if (peerClosed) {
             return;
         }

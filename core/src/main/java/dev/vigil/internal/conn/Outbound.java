@@ -91,6 +91,16 @@ final class Outbound<M> {
         return writer.bytesOut();
     }
 
+    /** Bytes inside a write that has not returned (the write deadline's view). */
+    int pendingWrite() {
+        return writer.pending();
+    }
+
+    /** Whether the reader is blocked in an inline write: then it waits on the peer, as in a read. */
+    boolean readerInWrite() {
+        return writer.readerInWrite();
+    }
+
     int queued() {
         lock.lock();
         try {

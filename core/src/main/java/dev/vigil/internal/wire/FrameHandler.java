@@ -17,8 +17,13 @@ public interface FrameHandler {
      * @param nonce    the nonce it echoes, if {@code echoed}
      * @param echoed   false in a framing whose PONG carries no nonce (it answers the last PING sent)
      */
-    void onPong(long nonce, boolean echoed);
+    void onPong(long nonce, boolean echoed) throws Fatal;
 
     /** A valid CLOSE frame. */
     void onClose(int code, String text) throws Fatal;
+
+    /** {@return whether the decoder should stop after the frame just handled (the reader pauses), leaving the rest} */
+    default boolean paused() {
+        return false;
+    }
 }

@@ -70,6 +70,9 @@ public final class LineFraming implements Framing {
             } else {
                 handler.onData(b, p, len);
             }
+            if (handler.paused()) {
+                break;
+            }
         }
         if (in.pos == in.limit) {
             scanned = 0;

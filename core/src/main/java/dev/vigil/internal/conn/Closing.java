@@ -99,9 +99,9 @@ final class Closing<M> {
     }
 
     /**
-     * The peer sent FIN. Before the handshake ends, that ends the connection with {@code handshakeReason}; after it,
-     * the peer is taken to have closed (without a CLOSE frame, where the framing has one), and is answered as if it
-     * had sent one.
+     * The peer sent FIN. Before the handshake ends, or in the middle of a frame, that ends the connection with
+     * {@code handshakeReason}; otherwise the peer is taken to have closed (without a CLOSE frame, where the framing
+     * has one), and is answered as if it had sent one.
      */
     void endOfStream(@Nullable CloseReason handshakeReason, boolean framingHasClose) {
         if (handshakeReason != null) {

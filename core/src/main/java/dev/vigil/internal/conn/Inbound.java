@@ -134,8 +134,23 @@ final class Inbound<M> implements FrameHandler {
         return switch (stage) {
             case HELLO -> CloseReason.local(Kind.PROTOCOL_ERROR, "peer closed the connection during the handshake");
             case REFUSED -> CloseReason.local(Kind.REJECTED, "peer refused the connection");
-            case FRAMES -> null;
+            case FRAMES -> buffer.readable() == 0 || peerClosed ? null : cutMidFrame();
         };
+    }
+
+    /** The peer's FIN came in the middle of a frame: say how much of it arrived, unlike a clean close. */
+    private CloseReason cutMidFrame() {
+        int have = buffer.readable();
+        String what;
+        if (!framing.hasHello()) {
+            what = "a line of " + have + " bytes arrived without its line break";
+        } else if (have < Wire.HEADER) {
+            what = have + " of the " + Wire.HEADER + " bytes of a frame header arrived";
+        } else {
+            long len = Wire.getInt(buffer.array(), buffer.writeIndex() - have) & 0xffffffffL;
+            what = have + " of the " + (Wire.HEADER + len) + " bytes of a frame arrived";
+        }
+        return CloseReason.local(Kind.PROTOCOL_ERROR, "peer closed the connection in the middle of a frame: " + what);
     }
 
     private void negotiate(Hello hello) throws Fatal {

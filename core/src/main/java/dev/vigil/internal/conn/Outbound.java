@@ -309,7 +309,7 @@ final class Outbound<M> {
                     lock.unlock();
                 }
                 int frames = writer.encode(taken, peerMaxFrame);
-                if (writeClose && closeWith != null && framing.hasCloseFrame()) {
+                if (writeClose && closeWith != null) { // the line framing's is a last line with the reason
                     framing.encodeClose(obuf, closeWith.kind().code(), closeWith.message());
                     frames++;
                 }
@@ -382,7 +382,7 @@ final class Outbound<M> {
 
     /** Writes a CLOSE frame at once if no writer is busy; never waits for one. */
     void tryTellPeer(CloseReason reason) {
-        if (!framing.hasCloseFrame() || !writeLock.tryLock()) {
+        if (!writeLock.tryLock()) {
             return;
         }
         try {

@@ -64,7 +64,8 @@ final class AcceptLoop<M> {
                 }
                 // Out of file descriptors, say: pause instead of spinning, then try again.
                 backoffMillis = Math.min(1000, Math.max(10, backoffMillis * 2));
-                log.warn("accept on {} failed ({}); pausing {} ms", server.getLocalSocketAddress(), e.toString(),
+                settings.guards().log().warn(ticker.nanoTime(), "accept failed",
+                        "accept on {} failed ({}); pausing {} ms", server.getLocalSocketAddress(), e.toString(),
                         backoffMillis);
                 try {
                     Thread.sleep(backoffMillis);
@@ -85,7 +86,8 @@ final class AcceptLoop<M> {
             try {
                 starter.start(socket);
             } catch (IOException | RuntimeException e) {
-                log.warn("could not set up a connection from {}: {}", socket.getRemoteSocketAddress(), e.toString());
+                settings.guards().log().warn(ticker.nanoTime(), "setup failed",
+                        "could not set up a connection from {}: {}", socket.getRemoteSocketAddress(), e.toString());
                 DefaultConnectionManager.closeQuietly(socket);
             }
         }
@@ -106,7 +108,8 @@ final class AcceptLoop<M> {
             try {
                 return filter.reject(remote);
             } catch (RuntimeException e) {
-                log.warn("connection filter threw for {}; refusing the connection", remote, e);
+                settings.guards().log().warn(ticker.nanoTime(), "filter threw",
+                        "connection filter threw for {}; refusing the connection", remote, e);
                 return "refused";
             }
         }

@@ -68,7 +68,7 @@ final class DefaultConnectionManager<M> implements ConnectionManager<M>, SocketC
     DefaultConnectionManager(Settings<M> settings, Ticker ticker) {
         this.settings = settings;
         this.ticker = ticker;
-        this.timer = new HeartbeatTimer(ticker, "vigil-" + managerId + "-heartbeat");
+        this.timer = new HeartbeatTimer(ticker, "vigil-" + managerId + "-heartbeat", settings.guards().log());
         this.metrics = GuardedMetrics.of(settings.metrics());
         this.stalls = new StallLedger(timer.localPauses());
         HeartbeatPolicy policy = settings.heartbeat();

@@ -1,5 +1,7 @@
 package dev.vigil.internal;
 
+import dev.vigil.internal.guard.AggregatingLog;
+import org.jetbrains.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,9 +77,17 @@ final class HeartbeatTimer {
     private Thread thread;
     private boolean stopped;
 
+    private final @Nullable AggregatingLog aggregated;
+
     HeartbeatTimer(Ticker ticker, String threadName) {
+        this(ticker, threadName, null);
+    }
+
+    /** @param log the manager's aggregated warnings, flushed every tick so a flood that stopped is summed up */
+    HeartbeatTimer(Ticker ticker, String threadName, @Nullable AggregatingLog log) {
         this.ticker = ticker;
         this.threadName = threadName;
+        this.aggregated = log;
     }
 
     /** {@return the ledger of this JVM's stalls as this timer measured them} */
@@ -184,6 +194,9 @@ final class HeartbeatTimer {
         }
         if (stall > 0) {
             warnStall(now, stall);
+        }
+        if (aggregated != null) {
+            aggregated.flush(now);
         }
         for (int i = 0; i < n; i++) {
             Entry e = due[i];

@@ -64,8 +64,7 @@ final class AcceptLoop<M> {
                 }
                 // Out of file descriptors, say: pause instead of spinning, then try again.
                 backoffMillis = Math.min(1000, Math.max(10, backoffMillis * 2));
-                settings.guards().log().warn(ticker.nanoTime(), "accept failed",
-                        "accept on {} failed ({}); pausing {} ms", server.getLocalSocketAddress(), e.toString(),
+                log.warn("accept on {} failed ({}); pausing {} ms", server.getLocalSocketAddress(), e.toString(),
                         backoffMillis);
                 try {
                     Thread.sleep(backoffMillis);
@@ -86,8 +85,7 @@ final class AcceptLoop<M> {
             try {
                 starter.start(socket);
             } catch (IOException | RuntimeException e) {
-                settings.guards().log().warn(ticker.nanoTime(), "setup failed",
-                        "could not set up a connection from {}: {}", socket.getRemoteSocketAddress(), e.toString());
+                log.warn("could not set up a connection from {}: {}", socket.getRemoteSocketAddress(), e.toString());
                 DefaultConnectionManager.closeQuietly(socket);
             }
         }
@@ -108,8 +106,7 @@ final class AcceptLoop<M> {
             try {
                 return filter.reject(remote);
             } catch (RuntimeException e) {
-                settings.guards().log().warn(ticker.nanoTime(), "filter threw",
-                        "connection filter threw for {}; refusing the connection", remote, e);
+                log.warn("connection filter threw for {}; refusing the connection", remote, e);
                 return "refused";
             }
         }

@@ -196,7 +196,11 @@ final class HeartbeatTimer {
             warnStall(now, stall);
         }
         if (aggregated != null) {
-            aggregated.flush(now);
+            try {
+                aggregated.flush(now);
+            } catch (RuntimeException | Error t) {
+                // e.g. out of file descriptors, a class that cannot load: the heartbeat must go on regardless
+            }
         }
         for (int i = 0; i < n; i++) {
             Entry e = due[i];

@@ -231,6 +231,7 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
         dispatch.close(reason, openCalled);
         opened.completeExceptionally(new ConnectionClosedException(reason));
         inbound.buffer.release();
+        Guards.ownedBy(null);
         terminated.complete(null);
     }
 
@@ -244,7 +245,7 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
      */
     public final long onTimer(long now, Pauses pauses) {
         long next = timing.onTimer(now, pauses, state);
-        return guards.onTimer(now, next, state, outbound.bytesOut(), outbound.pendingWrite());
+        return guards.onTimer(now, next, state, timing.readerWaiting(), outbound.bytesOut(), outbound.pendingWrite());
     }
 
     // ---- ending ----

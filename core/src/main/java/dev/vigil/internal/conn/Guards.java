@@ -58,9 +58,13 @@ final class Guards {
 
     // ---- threads ----
 
-    /** The current thread is {@code core}'s reader: its sends to other connections must not block on them. */
-    static void ownedBy(ConnectionCore<?> core) {
-        OWNER.set(core);
+    /** The current thread is {@code core}'s reader (null: no longer): its sends to others must not block on them. */
+    static void ownedBy(@Nullable ConnectionCore<?> core) {
+        if (core == null) {
+            OWNER.remove();
+        } else {
+            OWNER.set(core);
+        }
     }
 
     /** {@return whether the current thread belongs to a connection other than {@code target}} */
@@ -163,11 +167,13 @@ final class Guards {
     /**
      * Judges the frame in progress and the writes at {@code now}, after the heartbeat chose {@code next}.
      *
+     * @param readerWaiting whether the reader waits on the peer: a frame in progress is judged only then, since a
+     *                      reader busy in a callback reads nothing, through no fault of the peer
      * @param bytesWritten the bytes the socket has taken so far
      * @param pending      the bytes inside a write that has not returned
      * @return the next deadline
      */
-    long onTimer(long now, long next, ConnectionState state, long bytesWritten, int pending) {
+    long onTimer(long now, long next, ConnectionState state, boolean readerWaiting, long bytesWritten, int pending) {
         if (state != ConnectionState.ACTIVE && state != ConnectionState.SUSPECT) {
             return next;
         }
@@ -180,7 +186,7 @@ final class Guards {
                 next = Math.min(next, writes.nextCheck(now));
             }
         }
-        if (progress != null && !pausing) {
+        if (progress != null && !pausing && readerWaiting) {
             Verdict v;
             long check;
             progressLock.lock();

@@ -79,6 +79,11 @@ final class Timing<M> {
         readerWaiting = false;
     }
 
+    /** {@return whether the reader waits for the peer (in a read, or blocked writing to it), not busy with us} */
+    boolean readerWaiting() {
+        return readerWaiting || outbound.readerInWrite();
+    }
+
     void firstFrame() {
         awaitingFirstFrame = false;
     }

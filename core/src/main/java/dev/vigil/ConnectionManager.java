@@ -358,6 +358,16 @@ public interface ConnectionManager<M> extends AutoCloseable {
         Builder<M> backplane(@Nullable Backplane backplane);
 
         /**
+         * Sets the limits against hostile and broken peers: data rates, control-frame floods, frames that never
+         * complete, writes that make no progress, the memory partial frames may hold. Default
+         * {@link Limits#defaults()}; each limit's default is on {@link Limits}.
+         *
+         * @param limits the limits
+         * @return this builder
+         */
+        Builder<M> limits(Limits limits);
+
+        /**
          * Turns on sessions that survive reconnects ({@code docs/sessions.md}): offered by a server, asked for by a
          * client, used on a connection when both sides have them (binary framing only). Default: off, and then a
          * connection costs exactly what it did. Listener events: {@link SessionListener}.

@@ -11,9 +11,8 @@ import java.util.Objects;
  * every connection of a manager. Every default is chosen so that no honest peer trips it, and is stated on its
  * builder method; {@link #defaults()} is what a manager uses when it is given none.
  *
- * <p><b>Status:</b> the decisions behind these limits are built and tested (issue #11), but the connection core does
- * not enforce them yet, and {@link ConnectionManager.Builder} has no method that takes this type; it will be
- * {@code limits(Limits)} once the core calls them. See {@code docs/reliability.md}.
+ * <p>Given to a manager with {@link ConnectionManager.Builder#limits}; see {@code docs/reliability.md} for each
+ * attack and the limit that answers it.
  *
  * <pre>{@code
  * Limits limits = Limits.builder()

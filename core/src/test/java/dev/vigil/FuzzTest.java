@@ -559,7 +559,8 @@ class FuzzTest {
             boolean remote = false;
             boolean exact = true;
             if (in.length - p < 5) {
-                kind = CloseReason.Kind.CLOSED_BY_PEER; // our FIN, maybe inside a header
+                // our FIN: clean between frames, a PROTOCOL_ERROR inside a header (docs/protocol.md, Closing)
+                kind = p == in.length ? CloseReason.Kind.CLOSED_BY_PEER : CloseReason.Kind.PROTOCOL_ERROR;
             } else {
                 int len = ByteBuffer.wrap(in, p, 4).getInt();
                 int type = in[p + 4];
@@ -567,7 +568,7 @@ class FuzzTest {
                 if (len < 0 || len > maxFrame) {
                     kind = CloseReason.Kind.FRAME_TOO_LARGE;
                 } else if (in.length - q < len) {
-                    kind = CloseReason.Kind.CLOSED_BY_PEER; // our FIN inside a payload: never delivered
+                    kind = CloseReason.Kind.PROTOCOL_ERROR; // our FIN inside a payload: never delivered
                 } else if (type == RawPeer.DATA) {
                     Object message = codec.apply(Arrays.copyOfRange(in, q, q + len));
                     if (message == null) {
@@ -621,8 +622,8 @@ class FuzzTest {
             }
             if (nl == in.length) {
                 // Our FIN ends an unfinished line: too long already, or dropped undelivered.
-                CloseReason.Kind kind = in.length - p > LINE_MAX
-                        ? CloseReason.Kind.FRAME_TOO_LARGE : CloseReason.Kind.CLOSED_BY_PEER;
+                CloseReason.Kind kind = in.length - p > LINE_MAX ? CloseReason.Kind.FRAME_TOO_LARGE
+                        : p == in.length ? CloseReason.Kind.CLOSED_BY_PEER : CloseReason.Kind.PROTOCOL_ERROR;
                 return new Expected(true, kind, false, delivered, true, floodAt, cutAt, Set.of(), LINE_MAX,
                         p == in.length && pings == 0);
             }
@@ -775,7 +776,10 @@ class FuzzTest {
             int pongs = 0;
             String[] lines = new String(reply.bytes, StandardCharsets.UTF_8).split("\n", -1);
             for (int i = 0; i < lines.length - 1; i++) {
-                if (lines[i].equals("PONG")) {
+                if (i == lines.length - 2 && lines[i].startsWith("CLOSE ") && !reason.remote()) {
+                    // the server's last line names its reason (docs/protocol.md, the CLOSE line)
+                    assertTrue(lines[i].startsWith("CLOSE " + reason.kind().code()), lines[i] + "; " + context);
+                } else if (lines[i].equals("PONG")) {
                     pongs++;
                 } else if (!lines[i].equals("PING")) {
                     echoes.add(lines[i]);

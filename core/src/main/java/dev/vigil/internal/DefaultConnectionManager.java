@@ -83,7 +83,8 @@ final class DefaultConnectionManager<M> implements ConnectionManager<M>, SocketC
     DefaultConnectionManager(Settings<M> settings, Ticker ticker) {
         this.settings = settings;
         this.ticker = ticker;
-        this.timer = new HeartbeatTimer(ticker, "vigil-" + managerId + "-heartbeat", HeartbeatTimer.COALESCE);
+        this.timer = new HeartbeatTimer(ticker, "vigil-" + managerId + "-heartbeat", HeartbeatTimer.COALESCE,
+                settings.guards().log());
         this.metrics = GuardedMetrics.of(settings.metrics());
         this.stalls = new StallLedger(timer.localPauses());
         HeartbeatPolicy policy = settings.heartbeat();

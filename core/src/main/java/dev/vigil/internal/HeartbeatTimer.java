@@ -1,5 +1,7 @@
 package dev.vigil.internal;
 
+import dev.vigil.internal.guard.AggregatingLog;
+import org.jetbrains.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,18 +86,22 @@ final class HeartbeatTimer {
     private Thread thread;
     private boolean stopped;
 
+    private final @Nullable AggregatingLog aggregated;
+
     /** A timer that runs each deadline exactly when it comes (tests of the decision itself). */
     HeartbeatTimer(Ticker ticker, String threadName) {
-        this(ticker, threadName, 0);
+        this(ticker, threadName, 0, null);
     }
 
     /**
      * @param coalesce how long after the earliest deadline the thread wakes ({@link #COALESCE} for a manager)
+     * @param log      the manager's aggregated warnings, flushed every tick so a flood that stopped is summed up
      */
-    HeartbeatTimer(Ticker ticker, String threadName, long coalesce) {
+    HeartbeatTimer(Ticker ticker, String threadName, long coalesce, @Nullable AggregatingLog log) {
         this.ticker = ticker;
         this.threadName = threadName;
         this.coalesce = coalesce;
+        this.aggregated = log;
     }
 
     /** {@return the ledger of this JVM's stalls as this timer measured them} */
@@ -203,6 +209,13 @@ final class HeartbeatTimer {
         }
         if (stall > 0) {
             warnStall(now, stall);
+        }
+        if (aggregated != null) {
+            try {
+                aggregated.flush(now);
+            } catch (RuntimeException | Error t) {
+                // e.g. out of file descriptors, a class that cannot load: the heartbeat must go on regardless
+            }
         }
         for (int i = 0; i < n; i++) {
             Entry e = due[i];

@@ -5,6 +5,7 @@ import dev.vigil.ConnectionFilter;
 import dev.vigil.ConnectionListener;
 import dev.vigil.ConnectionManager;
 import dev.vigil.HeartbeatPolicy;
+import dev.vigil.Limits;
 import dev.vigil.MessageCodec;
 import dev.vigil.MetricsObserver;
 import dev.vigil.SessionPolicy;
@@ -45,6 +46,7 @@ public final class ManagerBuilder<M> implements ConnectionManager.Builder<M> {
     private @Nullable Presence presence;
     private @Nullable Backplane backplane;
     private @Nullable SessionPolicy sessions;
+    private Limits limits = Limits.defaults();
 
     public ManagerBuilder(MessageCodec<M> codec) {
         this.codec = codec;
@@ -166,6 +168,12 @@ public final class ManagerBuilder<M> implements ConnectionManager.Builder<M> {
     }
 
     @Override
+    public ConnectionManager.Builder<M> limits(Limits limits) {
+        this.limits = limits;
+        return this;
+    }
+
+    @Override
     public ConnectionManager.Builder<M> sessions(@Nullable SessionPolicy sessions) {
         this.sessions = sessions;
         return this;
@@ -177,12 +185,13 @@ public final class ManagerBuilder<M> implements ConnectionManager.Builder<M> {
         Validation v = new Validation("ConnectionManager");
         v.check(presence == null || PresenceHooks.accepts(presence), "presence", presence,
                 "one built by Presence.builder()");
+        Managers.crossCheck(v, limits, maxFrameSize);
         v.throwIfAny();
         ConnectionListener<M> watched = presence == null ? listener : PresenceHooks.observe(presence, listener);
         ConnectionManager<M> manager = Managers.create(new Settings<>(codec, watched, heartbeat,
                 minPeerPingInterval, maxPingStrikes, maxFrameSize, maxQueuedMessages, backpressure, connectTimeout,
                 handshakeTimeout, closeTimeout, shutdownGrace, tcpNoDelay, maxConnections,
-                maxConnectionsPerAddress, connectionFilter, tls, metrics, sessions));
+                maxConnectionsPerAddress, connectionFilter, tls, metrics, sessions, Managers.guards(limits)));
         return backplane == null ? manager : PresenceHooks.clustered(manager, codec, backplane);
     }
 }

@@ -7,6 +7,7 @@ import dev.vigil.HeartbeatPolicy;
 import dev.vigil.MetricsObserver;
 import dev.vigil.MessageCodec;
 import dev.vigil.SessionPolicy;
+import dev.vigil.internal.conn.ManagerGuards;
 
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
@@ -23,7 +24,7 @@ public record Settings<M>(MessageCodec<M> codec, ConnectionListener<M> listener,
                           Duration closeTimeout, Duration shutdownGrace, boolean tcpNoDelay, int maxConnections,
                           int maxConnectionsPerAddress, @Nullable ConnectionFilter connectionFilter,
                           @Nullable SSLContext tls, MetricsObserver metrics,
-                          @Nullable SessionPolicy sessions) {
+                          @Nullable SessionPolicy sessions, ManagerGuards guards) {
     /**
      * Checks every setting at once.
      *
@@ -36,6 +37,7 @@ public record Settings<M>(MessageCodec<M> codec, ConnectionListener<M> listener,
         v.notNull("heartbeat", heartbeat);
         v.notNull("backpressure", backpressure);
         v.notNull("metrics", metrics);
+        v.notNull("guards", guards);
         v.notNegative("minPeerPingInterval", minPeerPingInterval);
         v.check(maxPingStrikes >= 0, "maxPingStrikes", maxPingStrikes, "zero or more");
         v.check(maxFrameSize >= 64 && maxFrameSize <= 1 << 30, "maxFrameSize", maxFrameSize, "64 to 1073741824");

@@ -4,7 +4,6 @@ import dev.vigil.CloseReason;
 import dev.vigil.CloseReason.Kind;
 import dev.vigil.Limits;
 import dev.vigil.MessageCodec;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -44,7 +43,6 @@ class DripTest {
 
     @Test
     @Timeout(30)
-    @Disabled("needs #10 wiring: life is a complete frame (Liveness fed at frame completion, not at each read)")
     void bytesDripFedAfterTheHandshakeAreSilenceAndTheConnectionTimesOut() throws Exception {
         try (EchoServer server = EchoServer.binary();
              DripPeer drip = DripPeer.dripFrames(server.address, "drip", Duration.ofMillis(500))) {
@@ -55,7 +53,6 @@ class DripTest {
 
     @Test
     @Timeout(30)
-    @Disabled("needs #10 wiring: life is a complete line in the line framing")
     void aLineThenACharacterEvery300msIsSilenceAndTheLineConnectionTimesOut() throws Exception {
         try (EchoServer server = EchoServer.lines();
              DripPeer drip = DripPeer.lineThenDrip(server.address, "line-drip", Duration.ofMillis(300))) {
@@ -67,7 +64,6 @@ class DripTest {
 
     @Test
     @Timeout(30)
-    @Disabled("needs #10 wiring: life is a complete frame, so a declared frame dripped into is silence")
     void aLargeDeclaredFrameDripFedIsSilenceAndTheConnectionTimesOut() throws Exception {
         try (EchoServer server = EchoServer.binary();
              DripPeer drip = DripPeer.declareAndDrip(server.address, "declare", 1 << 20, Duration.ofMillis(500))) {
@@ -78,8 +74,6 @@ class DripTest {
 
     @Test
     @Timeout(30)
-    @Disabled("needs #10 wiring: ConnectionManager.Builder.limits (EchoServer.withLimits) and "
-            + "FrameProgressGuard.afterRead after each read plus FrameProgressGuard.check on the timer")
     void aFrameArrivingBelowTheMinimumDataRateIsClosedAtTheFrameDeadline() throws Exception {
         // Dripping at 20 bytes/s keeps the peer above a "complete frame" now and then only if frames are tiny; a
         // 1 KiB frame at 20 bytes/s takes 51 s, so only the frame deadline can stop it before its heartbeat does.

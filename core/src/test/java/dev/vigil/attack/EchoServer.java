@@ -95,16 +95,8 @@ final class EchoServer implements AutoCloseable {
         return new EchoServer(MessageCodec.utf8(), true, b -> withLimits(b.maxQueuedMessages(64), limits));
     }
 
-    /**
-     * Gives the builder the limits. The one line to change when the connection core enforces {@link Limits}
-     * (issue #10 wiring): {@code return b.limits(limits);}. Until then the tests that need it are disabled.
-     */
     private static ConnectionManager.Builder<String> withLimits(ConnectionManager.Builder<String> b, Limits limits) {
-        if (!limits.equals(Limits.defaults())) {
-            throw new UnsupportedOperationException("ConnectionManager.Builder.limits(" + limits + ") does not exist "
-                    + "yet: the connection core does not enforce Limits (issue #10 wiring)");
-        }
-        return b;
+        return b.limits(limits);
     }
 
     /** {@return how many messages the server has received from the peer} */

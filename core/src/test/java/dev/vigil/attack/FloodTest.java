@@ -4,7 +4,6 @@ import dev.vigil.CloseReason;
 import dev.vigil.CloseReason.Kind;
 import dev.vigil.Limits;
 import dev.vigil.MessageCodec;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -50,7 +49,6 @@ class FloodTest {
 
     @Test
     @Timeout(30)
-    @Disabled("needs #10 wiring: ControlFrameGuard.onControl for every PING, PONG and CLOSE the decoder reads")
     void aPongFloodIsClosedAsAControlFrameFloodUnderTheDefaultLimits() throws Exception {
         try (EchoServer server = EchoServer.binary();
              Flooder pongs = Flooder.pongs(server.address, "pongs")) {
@@ -64,8 +62,6 @@ class FloodTest {
 
     @Test
     @Timeout(30)
-    @Disabled("needs #10 wiring: ConnectionManager.Builder.limits (EchoServer.withLimits) and RateGuard.onData per "
-            + "decoded DATA frame")
     void aDataFloodOverTheMessageRateIsClosedUnderTheCloseAction() throws Exception {
         Limits limits = Limits.builder().messageRate(Limits.Rate.of(1_000, 1_000))
                 .rateAction(Limits.RateAction.CLOSE).build();
@@ -82,8 +78,6 @@ class FloodTest {
 
     @Test
     @Timeout(30)
-    @Disabled("needs #10 wiring: ConnectionManager.Builder.limits (EchoServer.withLimits) and a reader that parks "
-            + "until Verdict.Pause.untilNanos, not counting the pause as silence")
     void aDataFloodOverTheMessageRateIsThrottledToItUnderTheThrottleAction() throws Exception {
         Limits limits = Limits.builder().messageRate(Limits.Rate.of(1_000, 1_000)).build();
         try (EchoServer server = EchoServer.binary(limits);
@@ -100,8 +94,6 @@ class FloodTest {
 
     @Test
     @Timeout(30)
-    @Disabled("needs #10 wiring: ConnectionManager.Builder.limits (EchoServer.withLimits) and RateGuard.onData per "
-            + "decoded line")
     void aLineFloodOverTheMessageRateIsClosedUnderTheCloseAction() throws Exception {
         Limits limits = Limits.builder().messageRate(Limits.Rate.of(1_000, 1_000))
                 .rateAction(Limits.RateAction.CLOSE).build();

@@ -1,7 +1,6 @@
 package dev.vigil.attack;
 
 import dev.vigil.MessageCodec;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -31,8 +30,6 @@ class SeparateJvmAttackTest {
 
     @Test
     @Timeout(120)
-    @Disabled("needs #10 wiring: the reader grows its buffer with ReadBufferSizer.capacityFor (memory follows "
-            + "arrival) and reserves partial frames in the manager's PartialFrameBudget")
     void aHundredPeersDeclaringAMebibyteAndDrippingCostNoOutOfMemoryUnderA64MebibyteHeap() throws Exception {
         try (ServerJvm server = ServerJvm.start("-Xmx64m", "binary", 5_000, 15_000)) {
             List<DripPeer> drippers = new ArrayList<>();
@@ -57,8 +54,6 @@ class SeparateJvmAttackTest {
 
     @Test
     @Timeout(120)
-    @Disabled("needs #10 wiring: AggregatingLog for the connection's closing WARN (VigilConnection's "
-            + "'closing: {reason}') and the accept loop's refusals")
     void threeHundredConnectionsSendingGarbageMakeABoundedNumberOfLogLines() throws Exception {
         try (ServerJvm server = ServerJvm.start("-Xmx256m", "binary", 5_000, 15_000)) {
             for (int i = 0; i < 300; i++) {

@@ -56,6 +56,18 @@ final class Closing<M> {
         }
     }
 
+    /**
+     * The peer broke a rule: what is queued for it (the replies to its earlier frames) goes out, then the CLOSE frame
+     * with the reason; before the handshake, the transport closes after a CLOSE sent at once.
+     */
+    void fatal(CloseReason reason) {
+        if (core.state() == ConnectionState.CONNECTING) {
+            core.abort(reason, true);
+        } else if (core.claim(reason)) {
+            requestCloseFrame(reason);
+        }
+    }
+
     /** This side refuses the peer: queued messages fail, and the CLOSE frame goes out next. */
     void reject(CloseReason reason) {
         if (!core.claim(reason)) {
@@ -87,9 +99,9 @@ final class Closing<M> {
     }
 
     /**
-     * The peer sent FIN. Before the handshake ends, that ends the connection with {@code handshakeReason}; after it,
-     * the peer is taken to have closed (without a CLOSE frame, where the framing has one), and is answered as if it
-     * had sent one.
+     * The peer sent FIN. Before the handshake ends, or in the middle of a frame, that ends the connection with
+     * {@code handshakeReason}; otherwise the peer is taken to have closed (without a CLOSE frame, where the framing
+     * has one), and is answered as if it had sent one.
      */
     void endOfStream(@Nullable CloseReason handshakeReason, boolean framingHasClose) {
         if (handshakeReason != null) {

@@ -1,5 +1,6 @@
 package dev.vigil.internal.conn;
 
+import dev.vigil.BackpressurePolicy;
 import dev.vigil.CloseReason;
 import dev.vigil.CloseReason.Kind;
 import dev.vigil.Connection;
@@ -15,9 +16,8 @@ import dev.vigil.internal.jfr.VigilEvents;
 import dev.vigil.internal.wire.Fatal;
 import dev.vigil.internal.wire.Framing;
 import dev.vigil.internal.wire.InboundBuffer;
+import dev.vigil.internal.wire.Wire;
 import org.jetbrains.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -43,8 +43,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * @param <M> the type of messages
  */
 public abstract class ConnectionCore<M> implements Connection<M>, Transport {
-    private static final Logger log = LoggerFactory.getLogger(ConnectionCore.class);
-
     /** A deadline that never comes. */
     public static final long NO_DEADLINE = Long.MAX_VALUE;
     private static final long WRITER_GONE_WAIT = TimeUnit.SECONDS.toNanos(2);
@@ -66,6 +64,8 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
     private final Inbound<M> inbound;
     private final Timing<M> timing;
     private final Closing<M> closing;
+    final Guards guards;
+    private final ReadPath<M> readPath;
     private final CompletableFuture<Connection<M>> opened = new CompletableFuture<>();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
@@ -106,6 +106,8 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
         this.timing = new Timing<>(this, heartbeat, outbound, createdNanos,
                 createdNanos + settings.handshakeTimeout().toNanos(), !framing.hasHello() && !client);
         this.closing = new Closing<>(this, outbound, clock, settings.closeTimeout().toNanos());
+        this.guards = new Guards(this, settings.guards(), createdNanos, framing.hasHello() ? Wire.HEADER : 1);
+        this.readPath = new ReadPath<>(this, inbound, outbound, timing, closing, guards, clock);
     }
 
     // ---- driver: the reader ----
@@ -113,6 +115,7 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
     /** Starts the connection on the reader thread: sends the HELLO, or opens at once in a framing without one. */
     public final void start() throws IOException {
         reader = Thread.currentThread();
+        Guards.ownedBy(this);
         inbound.buffer.allocate();
         if (framing.hasHello()) {
             schedule(timing.handshakeDeadline());
@@ -153,22 +156,13 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
             return true;
         }
         long now = clock.nanoTime();
-        timing.arrived(inbound.arrived(n, space, now));
-        long framesBefore = inbound.framesIn();
-        outbound.holdReplies();
-        try {
-            inbound.decode();
-        } catch (Fatal f) {
-            outbound.releaseReplies(); // replies owed to the frames before the fatal one go out ahead of the CLOSE
-            abort(f.reason, true);
-            return false;
-        } catch (RuntimeException | Error e) {
-            outbound.releaseReplies();
-            throw e;
-        }
-        outbound.releaseReplies();
-        inbound.report(framesBefore);
-        return true;
+        inbound.arrived(n, space, now);
+        return readPath.decode(now);
+    }
+
+    /** {@return how long the reader waits before it reads again (over its data rate); 0: read now, -1: stop} */
+    public final long readPause() {
+        return readPath.pause();
     }
 
     /** The read failed; {@code reason} says how (ignored if the connection is already ending). */
@@ -227,6 +221,7 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
             outbound.lock.unlock();
         }
         schedule(NO_DEADLINE);
+        guards.close();
         unregistered();
         if (openCalled) {
             metrics.closed(this, reason);
@@ -237,6 +232,7 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
         dispatch.close(reason, openCalled);
         opened.completeExceptionally(new ConnectionClosedException(reason));
         inbound.buffer.release();
+        Guards.ownedBy(null);
         terminated.complete(null);
     }
 
@@ -250,6 +246,7 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
      */
     public final long onTimer(long now, Pauses pauses) {
         long next = timing.onTimer(now, pauses, state);
+        next = guards.onTimer(now, next, state, timing.readerWaiting(), outbound.bytesOut(), outbound.pendingWrite());
         return outbound.session == null ? next : outbound.session.onTimer(now, next);
     }
 
@@ -292,7 +289,7 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
         if (!closeReason.compareAndSet(null, reason)) {
             return false;
         }
-        logClose(reason);
+        settings.guards().logClose(this, reason, clock.nanoTime());
         return true;
     }
 
@@ -318,6 +315,7 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
         return closing.heartbeatTimeout(reason, now);
     }
 
+
     long closeDeadline() {
         return closing.deadline();
     }
@@ -338,13 +336,6 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
             return true;
         } finally {
             outbound.lock.unlock();
-        }
-    }
-
-    private void logClose(CloseReason reason) {
-        switch (reason.kind()) {
-            case CLOSED_LOCALLY, CLOSED_BY_PEER, SHUTDOWN -> log.debug("{}: closing: {}", logName(), reason);
-            default -> log.warn("{}: closing: {}", logName(), reason);
         }
     }
 
@@ -385,12 +376,19 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
 
     @Override
     public CompletableFuture<Void> send(M message) {
-        return SessionSends.send(outbound, Objects.requireNonNull(message, "message"), settings.backpressure());
+        return SessionSends.send(outbound, Objects.requireNonNull(message, "message"), sendPolicy());
     }
 
     @Override
     public Delivery sendConfirmed(M message) {
-        return SessionSends.confirmed(outbound, Objects.requireNonNull(message, "message"), settings.backpressure());
+        return SessionSends.confirmed(outbound, Objects.requireNonNull(message, "message"), sendPolicy());
+    }
+
+    /** On another connection's thread BLOCK acts as FAIL: a deaf peer must not stall those who talk to it. */
+    private BackpressurePolicy sendPolicy() {
+        BackpressurePolicy policy = settings.backpressure();
+        return policy == BackpressurePolicy.BLOCK && Guards.onAnotherConnection(this) ? BackpressurePolicy.FAIL
+                : policy;
     }
 
     /** A send from {@code broadcast}: never blocks (a full queue fails it, or closes as the policy says). */

@@ -29,6 +29,10 @@ final class FrameWriter<M> {
     private volatile long framesOut;
     private volatile long bytesOut;
     private volatile long lastWriteNanos;
+    /** Bytes of the flush in progress not yet taken by the socket: the write deadline watches them. */
+    private volatile int pending;
+    /** The connection's reader is inside a write (an inline reply): the peer's silence still counts. */
+    private volatile boolean readerInWrite;
 
     FrameWriter(ConnectionCore<M> core, MessageCodec<M> codec, Framing framing, MetricsObserver metrics,
                 Clock clock) {
@@ -49,6 +53,14 @@ final class FrameWriter<M> {
 
     long lastWriteNanos() {
         return lastWriteNanos;
+    }
+
+    int pending() {
+        return pending;
+    }
+
+    boolean readerInWrite() {
+        return readerInWrite;
     }
 
     /** Writes bytes that are not frames (the HELLO). */
@@ -109,13 +121,30 @@ final class FrameWriter<M> {
         return true;
     }
 
-    /** Hands the buffer to the socket side in one write. */
+    /** Hands the buffer to the socket side, in writes of at most {@value #WRITE_CHUNK} bytes. */
     void flush(int frames) throws IOException {
         if (buffer.size == 0) {
             return;
         }
-        core.write(buffer.buf, 0, buffer.size);
-        bytesOut = bytesOut + buffer.size;
+        boolean inline = core.onReader();
+        if (inline) {
+            readerInWrite = true;
+        }
+        try {
+            // In chunks, counting after each, so the write deadline sees a large write make progress.
+            for (int off = 0; off < buffer.size; ) {
+                int n = Math.min(WRITE_CHUNK, buffer.size - off);
+                pending = buffer.size - off;
+                core.write(buffer.buf, off, n);
+                off += n;
+                bytesOut = bytesOut + n;
+            }
+        } finally {
+            pending = 0;
+            if (inline) {
+                readerInWrite = false;
+            }
+        }
         framesOut = framesOut + frames;
         if (metrics != MetricsObserver.NONE) {
             metrics.sent(core, frames, buffer.size);

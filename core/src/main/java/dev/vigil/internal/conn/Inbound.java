@@ -4,6 +4,7 @@ import dev.vigil.CloseReason;
 import dev.vigil.CloseReason.Kind;
 import dev.vigil.MessageCodec;
 import dev.vigil.MetricsObserver;
+import dev.vigil.internal.guard.ControlFrameGuard;
 import dev.vigil.internal.jfr.VigilEvents;
 import dev.vigil.internal.wire.Fatal;
 import dev.vigil.internal.wire.FrameHandler;
@@ -136,8 +137,23 @@ final class Inbound<M> implements FrameHandler {
         return switch (stage) {
             case HELLO -> CloseReason.local(Kind.PROTOCOL_ERROR, "peer closed the connection during the handshake");
             case REFUSED -> CloseReason.local(Kind.REJECTED, "peer refused the connection");
-            case FRAMES -> null;
+            case FRAMES -> buffer.readable() == 0 || peerClosed ? null : cutMidFrame();
         };
+    }
+
+    /** The peer's FIN came in the middle of a frame: say how much of it arrived, unlike a clean close. */
+    private CloseReason cutMidFrame() {
+        int have = buffer.readable();
+        String what;
+        if (!framing.hasHello()) {
+            what = "a line of " + have + " bytes arrived without its line break";
+        } else if (have < Wire.HEADER) {
+            what = have + " of the " + Wire.HEADER + " bytes of a frame header arrived";
+        } else {
+            long len = Wire.getInt(buffer.array(), buffer.writeIndex() - have) & 0xffffffffL;
+            what = have + " of the " + (Wire.HEADER + len) + " bytes of a frame arrived";
+        }
+        return CloseReason.local(Kind.PROTOCOL_ERROR, "peer closed the connection in the middle of a frame: " + what);
     }
 
     private void negotiate(Hello hello) throws Fatal {
@@ -178,12 +194,18 @@ final class Inbound<M> implements FrameHandler {
     // ---- frames ----
 
     @Override
+    public boolean paused() {
+        return core.guards.pausing();
+    }
+
+    @Override
     public void onData(byte[] b, int off, int len) throws Fatal {
         framesIn = framesIn + 1;
         if (peerClosed) {
             return;
         }
         core.firstFrame();
+        core.guards.onData(len, lastArrival);
         SessionLink<M> session = core.outbound.session;
         if (session != null && !session.onData(lastArrival)) {
             return; // a replayed copy, or an ended session's frame
@@ -220,14 +242,16 @@ final class Inbound<M> implements FrameHandler {
             return;
         }
         core.firstFrame();
+        core.guards.onControl(ControlFrameGuard.Type.PING, lastArrival);
         enforcer.pinged(lastArrival);
         core.outbound.pong(nonce);
     }
 
     @Override
-    public void onPong(long nonce, boolean echoed) {
+    public void onPong(long nonce, boolean echoed) throws Fatal {
         framesIn = framesIn + 1;
         core.firstFrame();
+        core.guards.onControl(ControlFrameGuard.Type.PONG, lastArrival);
         long sentAt = core.pings.answered(nonce, echoed);
         if (sentAt != Long.MIN_VALUE) {
             core.heartbeat.rttSample(lastArrival - sentAt);
@@ -238,8 +262,9 @@ final class Inbound<M> implements FrameHandler {
     }
 
     @Override
-    public void onClose(int code, String text) {
+    public void onClose(int code, String text) throws Fatal {
         framesIn = framesIn + 1;
+        core.guards.onControl(ControlFrameGuard.Type.CLOSE, lastArrival);
         if (peerClosed) {
             return;
         }

@@ -93,6 +93,16 @@ final class Outbound<M> {
         return writer.bytesOut();
     }
 
+    /** Bytes inside a write that has not returned (the write deadline's view). */
+    int pendingWrite() {
+        return writer.pending();
+    }
+
+    /** Whether the reader is blocked in an inline write: then it waits on the peer, as in a read. */
+    boolean readerInWrite() {
+        return writer.readerInWrite();
+    }
+
     int queued() {
         lock.lock();
         try {
@@ -304,7 +314,7 @@ final class Outbound<M> {
                     lock.unlock();
                 }
                 int frames = writer.encode(taken, peerMaxFrame) + sessionFrames;
-                if (writeClose && closeWith != null && framing.hasCloseFrame()) {
+                if (writeClose && closeWith != null) { // the line framing's is a last line with the reason
                     frames += session == null ? 0 : session.beforeClose(obuf);
                     framing.encodeClose(obuf, closeWith.kind().code(), closeWith.message());
                     frames++;
@@ -381,7 +391,7 @@ final class Outbound<M> {
 
     /** Writes a CLOSE frame at once if no writer is busy; never waits for one. */
     void tryTellPeer(CloseReason reason) {
-        if (!framing.hasCloseFrame() || !writeLock.tryLock()) {
+        if (!writeLock.tryLock()) {
             return;
         }
         try {

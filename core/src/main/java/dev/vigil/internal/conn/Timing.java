@@ -15,8 +15,10 @@ import java.util.concurrent.TimeUnit;
  * Every deadline of one connection, judged as a function of the {@code now} the timer passes in: the handshake
  * timeout (and, in a framing without a HELLO, the server's wait for the first complete frame), the close timeout,
  * and the heartbeat. The reader only records when it starts and stops waiting for bytes (as Netty's
- * {@code IdleStateHandler} does); silence counts only while it waits, since a reader busy in a callback proves
- * nothing about the peer.
+ * {@code IdleStateHandler} does); silence counts only while it waits (or is blocked writing to the peer), since a
+ * reader busy in a callback proves nothing about the peer. Life is a complete frame: silence is measured from the
+ * end of the last read that completed one (or the handshake), so bytes dripped into a frame that never ends are
+ * silence.
  */
 final class Timing<M> {
     private static final Logger log = LoggerFactory.getLogger(Timing.class);
@@ -30,6 +32,9 @@ final class Timing<M> {
     private volatile boolean awaitingFirstFrame;
     private volatile long quietSince;
     private volatile boolean readerWaiting;
+    /** A read completed a frame since the reader last waited (reader only). */
+    private boolean lifeSeen;
+    private long lastLife;
 
     Timing(ConnectionCore<M> core, HeartbeatJudge heartbeat, Outbound<M> outbound, long createdNanos,
            long handshakeDeadline, boolean awaitFirstFrame) {
@@ -49,23 +54,42 @@ final class Timing<M> {
 
     void opened(long now) {
         quietSince = now;
+        lastLife = now;
+        lifeSeen = true;
     }
 
     void waiting(long now) {
-        quietSince = now;
+        if (lifeSeen) {
+            lifeSeen = false;
+            quietSince = now; // the callbacks of the frames it read are done: silence starts now
+        }
         readerWaiting = true;
+    }
+
+    /** A read at {@code now} completed at least one frame: the peer is alive. */
+    void life(long now) {
+        quietSince = now;
+        lifeSeen = true;
+        long gap = now - lastLife;
+        lastLife = now;
+        arrived(gap);
     }
 
     void notWaiting() {
         readerWaiting = false;
     }
 
+    /** {@return whether the reader waits for the peer (in a read, or blocked writing to it), not busy with us} */
+    boolean readerWaiting() {
+        return readerWaiting || outbound.readerInWrite();
+    }
+
     void firstFrame() {
         awaitingFirstFrame = false;
     }
 
-    /** Bytes arrived {@code gap} after the previous ones: feed an adaptive policy, and clear a suspicion. */
-    void arrived(long gap) {
+    /** A frame arrived {@code gap} after the previous one: feed an adaptive policy, and clear a suspicion. */
+    private void arrived(long gap) {
         if (heartbeat.adaptive() && gap >= heartbeat.pingAfter() / 2) {
             heartbeat.record(gap);
         }
@@ -115,7 +139,7 @@ final class Timing<M> {
 
     private long heartbeat(long now, Pauses pauses, ConnectionState state) {
         outbound.trimIdle(now, heartbeat.pingAfter());
-        if (!readerWaiting) {
+        if (!readerWaiting && !outbound.readerInWrite()) {
             // The reader is busy (a callback, decoding): it is not waiting, so no silence is proven yet.
             return now + Math.min(heartbeat.pingAfter(), TimeUnit.SECONDS.toNanos(1));
         }

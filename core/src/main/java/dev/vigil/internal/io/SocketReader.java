@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The reader virtual thread's whole life (as Helidon's {@code ConnectionHandler}: everything here runs on it): start
@@ -38,6 +39,13 @@ final class SocketReader {
                     throw e;
                 }
                 more = core.readDone(n, space);
+                for (long pause; more && (pause = core.readPause()) != 0; ) {
+                    if (pause < 0) {
+                        more = false;
+                    } else {
+                        LockSupport.parkNanos(pause); // over its data rate: TCP pushes back on the peer meanwhile
+                    }
+                }
             }
         } catch (IOException e) {
             core.readFailed(IoFailures.reason(e, true));

@@ -58,6 +58,9 @@ public final class BinaryFraming implements Framing {
                 default -> handler.onClose(CloseFrame.code(b, p), CloseFrame.text(b, p, len));
             }
             b = in.buf; // a callback cannot move the buffer, but stay honest if it ever does
+            if (handler.paused()) {
+                break;
+            }
         }
         in.rewindIfEmpty();
     }

@@ -51,7 +51,7 @@ public final class CloseFrame {
     }
 
     /** The longest prefix of at most {@code max} bytes that does not split a UTF-8 sequence. */
-    private static int cutUtf8(byte[] text, int max) {
+    static int cutUtf8(byte[] text, int max) {
         if (text.length <= max) {
             return text.length;
         }

@@ -19,7 +19,7 @@ public interface FrameHandler {
      * @param nonce    the nonce it echoes, if {@code echoed}
      * @param echoed   false in a framing whose PONG carries no nonce (it answers the last PING sent)
      */
-    void onPong(long nonce, boolean echoed);
+    void onPong(long nonce, boolean echoed) throws Fatal;
 
     /** A valid CLOSE frame. */
     void onClose(int code, String text) throws Fatal;
@@ -33,5 +33,10 @@ public interface FrameHandler {
     default void onSessionFrame(byte type, byte[] b, int off, int len) throws Fatal {
         throw new Fatal(Kind.PROTOCOL_ERROR, String.format("peer sent a frame of unknown type 0x%02x (%d bytes)",
                 type, len));
+    }
+
+    /** {@return whether the decoder should stop after the frame just handled (the reader pauses), leaving the rest} */
+    default boolean paused() {
+        return false;
     }
 }

@@ -22,7 +22,7 @@ public interface Framing {
     /** Whether a HELLO exchange comes before any frame; without one, the connection is open as soon as TCP is. */
     boolean hasHello();
 
-    /** Whether the framing has a CLOSE frame; without one, closing TCP is the only way to say goodbye. */
+    /** Whether the framing has a binary CLOSE frame; the line framing's goodbye is a last line, which may be missing. */
     boolean hasCloseFrame();
 
     /**
@@ -47,6 +47,6 @@ public interface Framing {
 
     void encodePong(OutBuffer out, long nonce);
 
-    /** Encodes a CLOSE frame if the framing has one ({@link #hasCloseFrame()}). */
+    /** Encodes a CLOSE frame, or the line framing's last line with the reason ({@code CLOSE <code> <reason>}). */
     void encodeClose(OutBuffer out, int code, String text);
 }

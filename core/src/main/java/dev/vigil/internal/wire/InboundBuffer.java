@@ -1,15 +1,20 @@
 package dev.vigil.internal.wire;
 
+import dev.vigil.internal.guard.ReadBufferSizer;
+
 /**
  * The bytes a connection has read and not yet decoded. It starts small and adapts: it doubles when reads fill it and
  * halves after a run of small reads, so an idle connection holds {@value #MIN_SIZE} bytes; it grows past that only to
- * hold one large frame. Not thread-safe: one reader owns it.
+ * hold one large frame, and then with the bytes that arrive, never to the size a header declares
+ * ({@link ReadBufferSizer}): a peer that declares a frame of 1 MiB and sends a byte costs 64 KiB, not 1 MiB. Not
+ * thread-safe: one reader owns it.
  */
 public final class InboundBuffer {
     /** What an idle connection holds. */
     public static final int MIN_SIZE = 512;
     private static final int MAX_ADAPTIVE_SIZE = 64 * 1024;
     private static final byte[] EMPTY = new byte[0];
+    private static final ReadBufferSizer SIZER = new ReadBufferSizer();
 
     private final int maxFrameSize;
     byte[] buf = EMPTY;
@@ -58,7 +63,7 @@ public final class InboundBuffer {
     /** Makes sure the next read has room: a full buffer compacts or grows. */
     public void prepareRead() {
         if (limit == buf.length) {
-            makeRoom(limit - pos + 1);
+            makeRoom(limit - pos + MIN_SIZE);
         }
     }
 
@@ -81,15 +86,20 @@ public final class InboundBuffer {
         }
     }
 
-    /** Makes sure {@code need} bytes fit from the read position: compacts, or grows for a large frame. */
+    /**
+     * Makes room toward {@code need} bytes from the read position: compacts, or grows for a large frame, by what
+     * has arrived of it (so {@code need} is a bound, not a promise: a read may find the buffer too small again).
+     */
     void makeRoom(int need) {
         if (buf.length - pos >= need) {
             return;
         }
-        if (buf.length >= need) {
+        int capacity = Math.max(limit - pos + 1,
+                Math.min(SIZER.capacityFor(buf.length, limit - pos, need), maxFrameSize + Wire.HEADER + 1));
+        if (capacity <= buf.length) {
             System.arraycopy(buf, pos, buf, 0, limit - pos);
         } else {
-            byte[] bigger = new byte[Math.max(need, Math.min(buf.length * 2, maxFrameSize + Wire.HEADER + 1))];
+            byte[] bigger = new byte[capacity];
             System.arraycopy(buf, pos, bigger, 0, limit - pos);
             buf = bigger;
         }

@@ -8,11 +8,14 @@ import java.nio.charset.StandardCharsets;
 /**
  * The line framing, for people and tools: each message is one UTF-8 line ending in {@code \n} (a {@code \r} before
  * it is dropped); the lines {@code PING} and {@code PONG} are the heartbeat; there is no HELLO and no CLOSE. A line
- * is refused once it is longer than the maximum, without waiting for its end.
+ * is refused once it is longer than the maximum, without waiting for its end. A side that closes sends a last line
+ * {@code CLOSE <code> <reason>} (the binary CLOSE frame's code and reason, on one line) before its FIN, so a person
+ * at {@code nc} reads why; a line of that form is that side's CLOSE, never a message.
  */
 public final class LineFraming implements Framing {
     static final byte[] PING = "PING\n".getBytes(StandardCharsets.US_ASCII);
     static final byte[] PONG = "PONG\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CLOSE = "CLOSE ".getBytes(StandardCharsets.US_ASCII);
 
     private final int maxFrameSize;
     /** How far past the read position the current line has been searched for its end. */
@@ -67,14 +70,44 @@ public final class LineFraming implements Framing {
                 handler.onPing(0);
             } else if (isWord(b, p, len, PONG)) {
                 handler.onPong(0, false);
+            } else if (closeCode(b, p, len) >= 0) {
+                int code = closeCode(b, p, len);
+                int digits = Integer.toString(code).length();
+                int text = Math.min(len, CLOSE.length + digits + 1);
+                handler.onClose(code, new String(b, p + text, len - text, StandardCharsets.UTF_8));
             } else {
                 handler.onData(b, p, len);
+            }
+            if (handler.paused()) {
+                break;
             }
         }
         if (in.pos == in.limit) {
             scanned = 0;
         }
         in.rewindIfEmpty();
+    }
+
+    /** {@return the code of a {@code CLOSE <code> <reason>} line, or -1 if the line is not one} */
+    private static int closeCode(byte[] b, int p, int len) {
+        if (len < CLOSE.length + 1 || b[p] != 'C') {
+            return -1;
+        }
+        for (int i = 0; i < CLOSE.length; i++) {
+            if (b[p + i] != CLOSE[i]) {
+                return -1;
+            }
+        }
+        int code = 0;
+        int i = p + CLOSE.length;
+        int end = p + len;
+        for (int digits = 0; i < end && b[i] != ' '; i++, digits++) {
+            if (b[i] < '0' || b[i] > '9' || digits == 5 || (digits == 1 && code == 0)) {
+                return -1;
+            }
+            code = code * 10 + (b[i] - '0');
+        }
+        return i == p + CLOSE.length || code > 0xffff ? -1 : code;
     }
 
     private static boolean isWord(byte[] b, int p, int len, byte[] lineWithNewline) {
@@ -123,6 +156,11 @@ public final class LineFraming implements Framing {
 
     @Override
     public void encodeClose(OutBuffer out, int code, String text) {
-        // No CLOSE line: closing TCP says it.
+        byte[] reason = text.replace('\r', ' ').replace('\n', ' ').getBytes(StandardCharsets.UTF_8);
+        int len = CloseFrame.cutUtf8(reason, Math.min(Wire.MAX_CLOSE_TEXT, maxFrameSize - 12));
+        byte[] head = ("CLOSE " + code + (len > 0 ? " " : "")).getBytes(StandardCharsets.US_ASCII);
+        out.write(head, 0, head.length);
+        out.write(reason, 0, len);
+        out.write('\n');
     }
 }

@@ -35,7 +35,7 @@ class LineFramingTest {
 
         @Override
         public void onClose(int code, String text) {
-            seen.add("CLOSE");
+            seen.add("CLOSE " + code + " [" + text + "]");
         }
     };
 
@@ -61,6 +61,13 @@ class LineFramingTest {
     }
 
     @Test
+    void aCloseLineIsThePeersCloseAndAnythingLikeItButNotItIsALine() throws Fatal {
+        feed("CLOSE 10 flood\nCLOSE 3\nCLOSE\nCLOSE x\nCLOSE 010 a\nCLOSE 70000\nCLOSE 1x\n");
+        assertEquals(List.of("CLOSE 10 [flood]", "CLOSE 3 []", "line CLOSE", "line CLOSE x", "line CLOSE 010 a",
+                "line CLOSE 70000", "line CLOSE 1x"), seen);
+    }
+
+    @Test
     void aLineSplitAcrossReadsIsDeliveredOnce() throws Fatal {
         feed("hel");
         feed("lo\n");
@@ -81,8 +88,9 @@ class LineFramingTest {
         assertEquals(null, framing.endData(out, start, 16));
         framing.encodePing(out, 0);
         framing.encodePong(out, 0);
-        framing.encodeClose(out, 1, "ignored: no CLOSE line");
-        assertEquals("hi\nPING\nPONG\n", new String(Arrays.copyOf(out.buf, out.size), StandardCharsets.UTF_8));
+        framing.encodeClose(out, 10, "flood\nof PONGs"); // cut to fit the maximum line: 16 - 12 bytes of reason
+        assertEquals("hi\nPING\nPONG\nCLOSE 10 floo\n",
+                new String(Arrays.copyOf(out.buf, out.size), StandardCharsets.UTF_8));
         int again = framing.beginData(out);
         out.writeUtf8("two\nlines");
         assertEquals("encoded line contains a line break", framing.endData(out, again, 16));

@@ -152,7 +152,9 @@ public final class ChatServer implements ConnectionListener<String>, AutoCloseab
         List<Member> others = members(room).stream().filter(x -> x != from).toList();
         String line = "[" + room + "] " + from.name + ": " + text;
         // Each send's future completes when the line is written to that member's socket, or fails if the
-        // connection ended first. Count the successes without blocking this reader thread.
+        // connection ended first. Count the successes without blocking this reader thread. A send to a member
+        // whose queue is full fails at once (Vigil never blocks a reader on another connection's queue), so a member
+        // that stops reading cannot freeze the room; the write deadline then closes it as SLOW_CONSUMER.
         AtomicInteger delivered = new AtomicInteger();
         CompletableFuture<?>[] sends = others.stream()
                 .map(o -> o.connection.send(line).thenRun(delivered::incrementAndGet))

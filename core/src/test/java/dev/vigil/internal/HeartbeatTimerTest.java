@@ -120,7 +120,7 @@ class HeartbeatTimerTest {
 
     @Test
     void theLatenessACoalescingTimerPlansIsNeverTakenForAStall() {
-        HeartbeatTimer coalescing = new HeartbeatTimer(clock, "test-timer", HeartbeatTimer.COALESCE);
+        HeartbeatTimer coalescing = new HeartbeatTimer(clock, "test-timer", HeartbeatTimer.COALESCE, null);
         long t = clock.nanoTime();
         coalescing.schedule(new HeartbeatTimer.Entry((now, pause) -> now + 1000 * MS), t + 10 * MS);
         // Woken the planned 4 ms late, plus 19 ms of noise: under the stall threshold once the plan is taken off.

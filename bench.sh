@@ -4,7 +4,7 @@
 #
 #   bash bench.sh short                  # under 10 minutes on 2 cores: the targets' rows, short iterations, 3 rounds
 #   bash bench.sh full                   # every row, the iterations pinned in the benchmark classes (~45 min)
-#   bash bench.sh short latency idle     # only some benchmarks: throughput, latency, idle, detection
+#   bash bench.sh short latency idle     # only some benchmarks: throughput, latency, idle, detection, broadcast
 #   bash bench.sh full --rounds 5        # more rounds (at least 1; 3 by default)
 #   bash bench.sh full --out /tmp/docs   # write the report elsewhere
 #
@@ -35,12 +35,12 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --out) out="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
-    throughput|latency|idle|detection) selected+=("$1"); shift ;;
+    throughput|latency|idle|detection|broadcast) selected+=("$1"); shift ;;
     *) usage ;;
   esac
 done
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || usage
-[[ ${#selected[@]} -gt 0 ]] || selected=(throughput latency idle detection)
+[[ ${#selected[@]} -gt 0 ]] || selected=(throughput latency idle detection broadcast)
 
 if ! JAVA_HOME=$(scripts/find-jdk); then
   echo "bench.sh: needs a JDK 21 or newer: set JAVA_HOME to one" >&2
@@ -50,8 +50,8 @@ export JAVA_HOME
 java="$JAVA_HOME/bin/java"
 
 jar=benchmarks/target/benchmarks.jar
-if [[ ! -f "$jar" ]] || [[ -n "$(find pom.xml core/pom.xml core/src/main benchmarks/pom.xml benchmarks/src/main \
-    -newer "$jar" -type f -print -quit)" ]]; then
+if [[ ! -f "$jar" ]] || [[ -n "$(find pom.xml core/pom.xml core/src/main redis/pom.xml redis/src/main \
+    benchmarks/pom.xml benchmarks/src/main -newer "$jar" -type f -print -quit)" ]]; then
   echo "bench.sh: building $jar"
   ./mvnw -q -B -pl core,benchmarks -am package -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true
 fi
@@ -59,24 +59,28 @@ fi
 # Per benchmark: the JMH include pattern, the options of each profile (full: the classes' own iterations), and the
 # rows of each profile (short: the rows the targets of issue 14 hold). A row is JMH parameters, then optionally "@"
 # and the implementations it runs (all three if none): socket has one platform thread per connection, so it idles at
-# 1,000 connections only.
+# 1,000 connections only. "@none" marks a benchmark without implementations (broadcast: Vigil only, its rows are
+# topologies, which JMH runs in a fork each, one after the other).
 declare -A include=(
   [throughput]='ThroughputBenchmark'
   [latency]='LatencyBenchmark'
   [idle]='IdleScaleBenchmark'
   [detection]='DetectionBenchmark'
+  [broadcast]='BroadcastBenchmark'
 )
 declare -A short=(
   [throughput]='-wi 1 -w 1 -i 1 -r 1 -prof gc'
   [latency]='-wi 1 -w 1 -i 1 -r 2'
   [idle]='-wi 0 -i 1 -r 3'
   [detection]='-wi 0 -i 1 -r 3'
+  [broadcast]='-wi 1 -w 1 -i 1 -r 2'
 )
 declare -A full=(
   [throughput]='-prof gc'
   [latency]=''
   [idle]=''
   [detection]=''
+  [broadcast]=''
 )
 rows() { # profile benchmark
   local p w c
@@ -95,13 +99,14 @@ rows() { # profile benchmark
     full:idle) printf '%s\n' "-p idleConnections=1000" "-p idleConnections=9000@vigil netty" \
                  "-p idleConnections=19000@vigil netty" ;;
     *:detection) echo "-p timeoutMs=3000" ;;
+    *:broadcast) echo "-p topology=one-node,two-nodes-redis@none" ;;
   esac
 }
 
 started=$SECONDS
 dir="benchmarks/target/jmh-$profile"
 mkdir -p "$dir"
-for b in throughput latency idle detection; do
+for b in throughput latency idle detection broadcast; do
   [[ " ${selected[*]} " == *" $b "* ]] || continue
   if [[ $profile == short ]]; then opts=${short[$b]}; else opts=${full[$b]}; fi
   rm -f "$dir/$b"-r*.json "$dir/$b.log"
@@ -116,9 +121,11 @@ for b in throughput latency idle detection; do
       order=()
       for ((i = 0; i < n; i++)); do order+=("${impls[$(((i + r - 1) % n))]}"); done
       impl_list=$(IFS=,; echo "${order[*]}")
+      impl_param=(-p impl="$impl_list")
+      [[ "$impl_list" == none ]] && impl_param=()
       echo "bench.sh: $profile $b, round $r of $rounds: $params, $impl_list ($((SECONDS - started)) s so far)"
       # shellcheck disable=SC2086 # the options are words on purpose
-      "$java" -jar "$jar" "${include[$b]}" -f 1 $opts $params -p impl="$impl_list" \
+      "$java" -jar "$jar" "${include[$b]}" -f 1 $opts $params "${impl_param[@]}" \
           -jvmArgsPrepend "-Dvigil.bench.round=$r" -rf json -rff "$dir/$b-r$r-$k.json" >> "$dir/$b.log" 2>&1 \
         || echo "bench.sh: that run failed; see $dir/$b.log" >&2
     done

@@ -1,7 +1,9 @@
 package dev.vigil;
 
+import dev.vigil.internal.wire.Redirect;
 import org.jetbrains.annotations.Nullable;
 
+import java.net.InetSocketAddress;
 import java.util.Objects;
 
 /**
@@ -88,6 +90,17 @@ public record CloseReason(Kind kind, boolean remote, String message, @Nullable T
      */
     public static CloseReason local(Kind kind, String message) {
         return new CloseReason(kind, false, message, null);
+    }
+
+    /**
+     * {@return the endpoint that a draining peer suggested for the reconnect, or {@code null} if there is none} Only a
+     * {@link Kind#SHUTDOWN} reason carries one, as the last line of its message: {@code reconnect=<host>:<port>}
+     * (see {@link ConnectionManager#drain} and docs/protocol.md). An IP literal comes back resolved, a host name
+     * {@linkplain InetSocketAddress#createUnresolved unresolved}: nothing is looked up. It is a hint from the peer,
+     * never an instruction: {@link ReconnectingClient} follows it only as its {@link RedirectPolicy} allows.
+     */
+    public @Nullable InetSocketAddress suggestedEndpoint() {
+        return kind == Kind.SHUTDOWN ? Redirect.parse(message) : null;
     }
 
     @Override

@@ -168,6 +168,32 @@ public interface ConnectionManager<M> extends AutoCloseable {
      */
     boolean shutdown(Duration grace) throws InterruptedException;
 
+    /**
+     * Shuts down as a planned stop of one node among several, so that its clients move elsewhere without all
+     * arriving there in the same instant: stops accepting at once (the server sockets close, so a balancer's TCP check
+     * fails and its connect attempts go to another node), then sends every connection a CLOSE with
+     * {@link CloseReason.Kind#SHUTDOWN}, one at a time at instants spread evenly over {@code window} (the first at
+     * once, the last at the end of the window; evenly rather than at random, so the other nodes take the reconnects
+     * at a steady rate), then waits as {@link #shutdown(Duration)} does, up to the
+     * {@linkplain Builder#shutdownGrace configured grace} counted from the last CLOSE, for the peers to close, and
+     * closes what is left. The connections are those open when it is called; one that ends meanwhile is skipped.
+     *
+     * <p>With {@code elsewhere}, each CLOSE's reason ends with a line {@code reconnect=<host>:<port>} naming it (an
+     * older peer shows the line as part of the reason; docs/protocol.md), which the peer reads as
+     * {@link CloseReason#suggestedEndpoint()} and a {@link ReconnectingClient} tries first if its
+     * {@link RedirectPolicy} allows. The host is written as given ({@link InetSocketAddress#getHostString()}): a
+     * name stays a name, so TLS checks it on the new connection. The text-line framing has no CLOSE frame: its
+     * peers see their connections close, spread the same way, without a reason or a suggestion. Calling it (or
+     * {@link #shutdown(Duration)}) again waits for the first stop.
+     *
+     * @param window    how long to spread the closes over; zero closes every connection at once, as {@code shutdown}
+     * @param elsewhere the endpoint to suggest to the peers, or {@code null} for none
+     * @return {@code true} if every connection closed within the grace period, {@code false} if some were forced
+     * @throws IllegalArgumentException if {@code window} is negative
+     * @throws InterruptedException if interrupted while waiting; the connections not yet told are told at once
+     */
+    boolean drain(Duration window, @Nullable InetSocketAddress elsewhere) throws InterruptedException;
+
     /** Shuts down with the {@linkplain Builder#shutdownGrace configured grace}; see {@link #shutdown(Duration)}. */
     @Override
     void close();

@@ -45,6 +45,15 @@ import java.util.concurrent.CompletableFuture;
  * peer shut down, a heartbeat timeout, a reset, an I/O error), the client reconnects. When
  * {@link ReconnectPolicy#maxAttempts()} attempts in a row have failed, it gives up and closes itself.
  *
+ * <h2>After a server's drain</h2>
+ * A connection that ends with the peer's {@link CloseReason.Kind#SHUTDOWN} (its manager shut down or
+ * {@linkplain ConnectionManager#drain drained}) is not replaced by one to the same endpoint, which is going away:
+ * the next attempt goes to the endpoint the server suggested ({@link CloseReason#suggestedEndpoint()}) if the
+ * {@link RedirectPolicy} allows it (by default only one of the client's own endpoints), else to the next endpoint
+ * of the list. A suggestion outside the list is tried until an attempt to it fails, then the list takes over. The
+ * wait before that attempt is the usual first one ({@code delayBefore(1)}, at most {@code initialDelay}): short,
+ * and random, so that the clients of a server that shut down all at once do not all arrive in the same instant.
+ *
  * <p>A server that completes the handshake and then closes at once every time makes the client reconnect about
  * every {@code initialDelay / 2}, because each successful connection starts the count of attempts again.
  *
@@ -73,8 +82,28 @@ public interface ReconnectingClient<M> extends AutoCloseable {
      */
     static <M> ReconnectingClient<M> start(ConnectionManager.Builder<M> builder, ReconnectPolicy policy,
                                            ReconnectListener<M> listener, List<InetSocketAddress> endpoints) {
-        return DefaultReconnectingClient.start(builder, policy, listener, endpoints, new SplittableRandom(),
-                Ticker.SYSTEM);
+        return start(builder, policy, listener, endpoints, RedirectPolicy.knownEndpoints());
+    }
+
+    /**
+     * Starts a client that follows a draining server's suggested endpoint as {@code redirects} allows; otherwise as
+     * {@link #start(ConnectionManager.Builder, ReconnectPolicy, ReconnectListener, List)}, which uses
+     * {@link RedirectPolicy#knownEndpoints()}.
+     *
+     * @param builder   the settings of every connection
+     * @param policy    how long to wait between attempts, and when to give up
+     * @param listener  hears every connection's events and every attempt
+     * @param endpoints the servers, tried in this order; at least one
+     * @param redirects which suggested endpoints to follow; read the security note on {@link RedirectPolicy}
+     * @param <M>       the type of messages
+     * @return the client, connecting
+     * @throws IllegalArgumentException if an argument is missing or out of range
+     */
+    static <M> ReconnectingClient<M> start(ConnectionManager.Builder<M> builder, ReconnectPolicy policy,
+                                           ReconnectListener<M> listener, List<InetSocketAddress> endpoints,
+                                           RedirectPolicy redirects) {
+        return DefaultReconnectingClient.start(builder, policy, listener, endpoints, redirects,
+                new SplittableRandom(), Ticker.SYSTEM);
     }
 
     /**

@@ -88,7 +88,7 @@ class ReconnectingClientTest {
     private ReconnectingClient<String> client(ConnectionManager.Builder<String> builder, ReconnectPolicy policy,
                                               RecordingListener<String> recorder, InetSocketAddress... endpoints) {
         return closeLater(DefaultReconnectingClient.start(builder, policy, recorder, List.of(endpoints),
-                ReconnectPolicyTest.HIGHEST, Ticker.SYSTEM));
+                RedirectPolicy.knownEndpoints(), ReconnectPolicyTest.HIGHEST, Ticker.SYSTEM));
     }
 
     /**
@@ -290,7 +290,7 @@ class ReconnectingClientTest {
         ReconnectPolicy minute = ReconnectPolicy.builder().initialDelay(Duration.ofMinutes(1))
                 .maxDelay(Duration.ofMinutes(1)).build();
         closeLater(DefaultReconnectingClient.start(ConnectionManager.builder(MessageCodec.utf8()), minute, events,
-                List.of(dead), ReconnectPolicyTest.HIGHEST, clock));
+                List.of(dead), RedirectPolicy.knownEndpoints(), ReconnectPolicyTest.HIGHEST, clock));
         assertEquals(new Attempt(1, dead), events.next(Attempt.class));
         assertEquals(Duration.ofMinutes(1), events.next(AttemptFailed.class).nextDelay());
 

@@ -57,6 +57,8 @@ class BenchmarksSmokeTest {
                 .param("clientJvmConnections", "25").measurementTime(TimeValue.milliseconds(1500))));
         results.add(run(dir, DetectionBenchmark.class, o -> o
                 .param("intervalMs", "200").param("timeoutMs", "600").threads(3)));
+        // Vigil only, no impl: one node, and two nodes on embedded-redis's redis-server.
+        results.add(run(dir, BroadcastBenchmark.class, null, 2, o -> o.param("clientsPerNode", "2")));
 
         ReportGenerator.main(Stream.concat(Stream.of("--out", dir.toString()),
                 results.stream().map(Path::toString)).toArray(String[]::new));
@@ -67,6 +69,10 @@ class BenchmarksSmokeTest {
                 "50 conn: heartbeat lateness p99 (ms)", "50 conn: heartbeat lateness, largest (ms)", "median (ms)",
                 "worst (ms)")) {
             assertEveryImplHasAFigure(md, row);
+        }
+        for (String topology : List.of("one-node", "two-nodes-redis")) {
+            assertTrue(md.lines().anyMatch(l -> l.matches("\\| " + topology
+                    + " \\| [0-9][0-9,.]* \\| [0-9][0-9,.]* \\| [0-9.]+× \\|")), topology + " row in:\n" + md);
         }
         String svg = Files.readString(dir.resolve("benchmarks-throughput.svg"), StandardCharsets.UTF_8);
         assertTrue(svg.startsWith("<svg") && svg.contains("<polyline"), svg);
@@ -79,17 +85,24 @@ class BenchmarksSmokeTest {
     }
 
     private static Path run(Path dir, Class<?> benchmark, Tweak tweak) throws Exception {
+        return run(dir, benchmark, IMPLS, IMPLS.length, tweak);
+    }
+
+    private static Path run(Path dir, Class<?> benchmark, String[] impls, int expectedRuns, Tweak tweak)
+            throws Exception {
         Path json = dir.resolve(benchmark.getSimpleName() + ".json");
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include(benchmark.getName())
-                .param("impl", IMPLS)
                 .forks(0)
                 .warmupIterations(1).warmupTime(TimeValue.milliseconds(200))
                 .measurementIterations(1).measurementTime(TimeValue.milliseconds(200))
                 .shouldFailOnError(true)
                 .resultFormat(ResultFormatType.JSON).result(json.toString());
+        if (impls != null) {
+            options.param("impl", impls);
+        }
         int runs = new Runner(tweak.apply(options).build()).run().size();
-        assertTrue(runs >= IMPLS.length, benchmark.getSimpleName() + ": " + runs + " runs");
+        assertTrue(runs >= expectedRuns, benchmark.getSimpleName() + ": " + runs + " runs");
         return json;
     }
 

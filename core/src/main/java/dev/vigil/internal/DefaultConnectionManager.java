@@ -278,6 +278,31 @@ final class DefaultConnectionManager<M> implements ConnectionManager<M>, SocketC
 
     @Override
     public boolean shutdown(Duration grace) throws InterruptedException {
+        Objects.requireNonNull(grace, "grace");
+        return stop(grace, all -> {
+            for (SocketConnection<M> connection : all) {
+                connection.shutdown("the " + (connection.isClient() ? "client" : "server") + " is shutting down");
+            }
+        });
+    }
+
+    @Override
+    public boolean drain(Duration window, @Nullable InetSocketAddress elsewhere) throws InterruptedException {
+        Objects.requireNonNull(window, "window");
+        if (window.isNegative()) {
+            throw new IllegalArgumentException("window: " + window + " (expected: zero or more)");
+        }
+        log.info("draining {} connection(s) over {}{}", registry.liveCount(), Durations.format(window.toNanos()),
+                elsewhere == null ? "" : ", suggesting " + elsewhere);
+        return stop(settings.shutdownGrace(), all -> Drain.closeSpread(all, window.toNanos(), elsewhere, ticker));
+    }
+
+    /** How a stop begins the closes of every live connection. */
+    private interface Closes<M> {
+        void begin(List<SocketConnection<M>> all) throws InterruptedException;
+    }
+
+    private boolean stop(Duration grace, Closes<M> closes) throws InterruptedException {
         if (!shuttingDown.compareAndSet(false, true)) {
             try {
                 return shutdownDone.get();
@@ -287,8 +312,8 @@ final class DefaultConnectionManager<M> implements ConnectionManager<M>, SocketC
         }
         boolean clean;
         try {
-            clean = doShutdown(grace);
-        } catch (RuntimeException | Error e) {
+            clean = doShutdown(grace, closes);
+        } catch (InterruptedException | RuntimeException | Error e) {
             shutdownDone.complete(false);
             throw e;
         }
@@ -296,15 +321,13 @@ final class DefaultConnectionManager<M> implements ConnectionManager<M>, SocketC
         return clean;
     }
 
-    private boolean doShutdown(Duration grace) throws InterruptedException {
+    private boolean doShutdown(Duration grace, Closes<M> closes) throws InterruptedException {
         for (ServerSocket server : servers) {
             closeQuietly(server);
         }
-        long deadline = ticker.nanoTime() + grace.toNanos();
         List<SocketConnection<M>> all = registry.live();
-        for (SocketConnection<M> connection : all) {
-            connection.shutdown("the " + (connection.isClient() ? "client" : "server") + " is shutting down");
-        }
+        closes.begin(all);
+        long deadline = ticker.nanoTime() + grace.toNanos(); // from the last CLOSE begun: a drain's window comes first
         boolean clean = awaitTerminated(all, deadline);
         if (!clean) {
             log.warn("{} connections did not close within the grace period of {}; closing them",

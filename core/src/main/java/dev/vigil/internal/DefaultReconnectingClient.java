@@ -8,6 +8,7 @@ import dev.vigil.Delivery;
 import dev.vigil.ReconnectListener;
 import dev.vigil.ReconnectPolicy;
 import dev.vigil.ReconnectingClient;
+import dev.vigil.RedirectPolicy;
 import dev.vigil.internal.conn.SessionSends;
 import org.jetbrains.annotations.Nullable;
 import org.slf4j.Logger;
@@ -42,7 +43,7 @@ public final class DefaultReconnectingClient<M> implements ReconnectingClient<M>
     private final String name = "vigil-reconnect-" + IDS.incrementAndGet();
     private final ReconnectPolicy policy;
     private final ReconnectListener<M> listener;
-    private final List<InetSocketAddress> endpoints;
+    private final Endpoints endpoints;
     /** Used by the loop thread only. */
     private final RandomGenerator random;
     private final Ticker ticker;
@@ -67,10 +68,10 @@ public final class DefaultReconnectingClient<M> implements ReconnectingClient<M>
 
     private DefaultReconnectingClient(ConnectionManager.Builder<M> builder, ReconnectPolicy policy,
                                       ReconnectListener<M> listener, List<InetSocketAddress> endpoints,
-                                      RandomGenerator random, Ticker ticker) {
+                                      RedirectPolicy redirects, RandomGenerator random, Ticker ticker) {
         this.policy = policy;
         this.listener = listener;
-        this.endpoints = endpoints;
+        this.endpoints = new Endpoints(endpoints, redirects);
         this.random = random;
         this.ticker = ticker;
         this.down = CloseReason.local(CloseReason.Kind.IO_ERROR,
@@ -89,6 +90,7 @@ public final class DefaultReconnectingClient<M> implements ReconnectingClient<M>
      * @param policy    the backoff
      * @param listener  the user's listener
      * @param endpoints the servers, at least one
+     * @param redirects which endpoints a draining server suggests are followed
      * @param random    where the backoff's jitter comes from; used on the client's own thread only
      * @param ticker    the clock the backoff is measured on, and waited on
      * @param <M>       the type of messages
@@ -97,22 +99,19 @@ public final class DefaultReconnectingClient<M> implements ReconnectingClient<M>
      */
     public static <M> DefaultReconnectingClient<M> start(ConnectionManager.Builder<M> builder,
                                                          ReconnectPolicy policy, ReconnectListener<M> listener,
-                                                         List<InetSocketAddress> endpoints, RandomGenerator random,
-                                                         Ticker ticker) {
+                                                         List<InetSocketAddress> endpoints, RedirectPolicy redirects,
+                                                         RandomGenerator random, Ticker ticker) {
         Validation v = new Validation("ReconnectingClient");
         v.notNull("builder", builder);
         v.notNull("policy", policy);
         v.notNull("listener", listener);
+        v.notNull("redirects", redirects);
         v.notNull("random", random);
         v.notNull("ticker", ticker);
-        if (v.notNull("endpoints", endpoints)) {
-            boolean noNulls = endpoints.stream().noneMatch(Objects::isNull);
-            v.check(noNulls, "endpoints", endpoints, "no null element");
-            v.check(!endpoints.isEmpty(), "endpoints", endpoints, "at least one");
-        }
+        Endpoints.check(v, endpoints);
         v.throwIfAny();
         DefaultReconnectingClient<M> client =
-                new DefaultReconnectingClient<>(builder, policy, listener, List.copyOf(endpoints), random, ticker);
+                new DefaultReconnectingClient<>(builder, policy, listener, endpoints, redirects, random, ticker);
         client.loop.start();
         return client;
     }
@@ -223,7 +222,6 @@ public final class DefaultReconnectingClient<M> implements ReconnectingClient<M>
 
     /** Runs rounds of attempts; returns {@code null} once closing, or how it gave up. */
     private @Nullable GaveUp reconnectUntilClosed() {
-        int cursor = 0;
         Duration delay = Duration.ZERO;
         long delayFrom = ticker.nanoTime();
         while (true) {
@@ -234,7 +232,7 @@ public final class DefaultReconnectingClient<M> implements ReconnectingClient<M>
                 if (!pause(delayFrom + delay.toNanos())) {
                     return null;
                 }
-                InetSocketAddress endpoint = endpoints.get(cursor);
+                InetSocketAddress endpoint = endpoints.current();
                 int number = attempt;
                 log.info("{}: attempt {} to {}", name, number, endpoint);
                 ForwardingListener.notify(name, "onAttempt", () -> listener.onAttempt(number, endpoint));
@@ -247,7 +245,7 @@ public final class DefaultReconnectingClient<M> implements ReconnectingClient<M>
                     if (isClosing()) {
                         return null;
                     }
-                    cursor = (cursor + 1) % endpoints.size();
+                    endpoints.failed();
                     if (policy.maxAttempts() != ReconnectPolicy.UNLIMITED && attempt >= policy.maxAttempts()) {
                         setDown(BetweenConnections.notConnected("gave up after " + attempt + " attempts; the last, to " + endpoint
                                 + ", failed", e));
@@ -260,7 +258,7 @@ public final class DefaultReconnectingClient<M> implements ReconnectingClient<M>
                     delayFrom = ticker.nanoTime(); // from the failure: time spent in the listener is part of it
                     Duration nextDelay = delay;
                     log.info("{}: attempt {} to {} failed ({}); next attempt, to {}, in {}", name, attempt, endpoint,
-                            e.toString(), endpoints.get(cursor), Durations.format(nextDelay.toNanos()));
+                            e.toString(), endpoints.current(), Durations.format(nextDelay.toNanos()));
                     ForwardingListener.notify(name, "onAttemptFailed", () -> listener.onAttemptFailed(number, endpoint, e, nextDelay));
                 }
             }
@@ -275,6 +273,7 @@ public final class DefaultReconnectingClient<M> implements ReconnectingClient<M>
             if (!awaitEnd(connection)) {
                 return null;
             }
+            endpoints.ended(connection.closeReason()); // after a drain: the suggested endpoint, or another one
             delay = policy.delayBefore(1, random);
             delayFrom = ticker.nanoTime();
             log.info("{}: conn-{} to {} ended ({}); reconnecting in {}", name, connection.id(),

@@ -173,6 +173,7 @@ public final class ReportGenerator {
         latency();
         idle();
         detection();
+        BroadcastSection.write(md, results);
         targets();
         settings();
         return md.toString();

@@ -86,7 +86,12 @@ record Run(String benchmark, Map<String, String> params, Map<String, Object> jso
         return all instanceof Map<?, ?> m ? (Map<String, Object>) m.get(label) : null;
     }
 
-    /** {@return the primary score's unit} */
+    /** {@return the primary score, as JMH aggregated it; NaN if there is none} */
+    double primaryScore() {
+        return primary().get("score") instanceof Double d ? d : Double.NaN;
+    }
+
+        /** {@return the primary score's unit} */
     String primaryUnit() {
         return (String) primary().get("scoreUnit");
     }

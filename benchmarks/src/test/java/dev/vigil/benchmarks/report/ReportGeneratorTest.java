@@ -22,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReportGeneratorTest {
     private static final String TP = "dev.vigil.benchmarks.ThroughputBenchmark.echo";
     private static final String IDLE = "dev.vigil.benchmarks.IdleScaleBenchmark.idle";
+    private static final String BROADCAST = "dev.vigil.benchmarks.BroadcastBenchmark.broadcast";
 
     @TempDir
     Path dir;
@@ -133,6 +134,28 @@ class ReportGeneratorTest {
     }
 
     // ---------------------------------------------------------------------------------------------- helpers
+
+    @Test
+    void theBroadcastTableHasARowPerTopologyOneNodeFirstWithTheRoundsSpreadAndThePerRoundRatio() throws IOException {
+        List<String> results = new ArrayList<>();
+        double[] oneNode = {1000, 1200, 800};
+        double[] twoNodes = {500, 300, 600}; // per-round ratios 0.50, 0.25, 0.75
+        for (int round = 1; round <= 3; round++) {
+            for (String topology : List.of("two-nodes-redis", "one-node")) {
+                double score = (topology.equals("one-node") ? oneNode : twoNodes)[round - 1];
+                results.add(result(BROADCAST, Map.of("topology", topology, "payload", "64", "clientsPerNode", "8",
+                        "window", "64"), round, Map.of()).replace("\"score\" : 50.0", "\"score\" : " + score));
+            }
+        }
+        String md = report(results);
+
+        assertTrue(md.contains("## Broadcast across nodes"), md);
+        assertTrue(md.contains("to 16 receiving connections"), md);
+        String table = "| Topology | broadcasts/s | deliveries/s | ÷ one node |\n|---|--:|--:|--:|\n"
+                + "| one-node | 1,000 (800–1,200) | 16,000 (12,800–19,200) | 1.00× (1.00–1.00) |\n"
+                + "| two-nodes-redis | 500 (300–600) | 8,000 (4,800–9,600) | 0.50× (0.25–0.75) |\n";
+        assertTrue(md.contains(table), md);
+    }
 
     /** One throughput row, 64 B and window 16, over as many rounds as there are figures; 200 B per message. */
     private static void throughput(List<String> into, String connections, double[] vigil, double[] netty) {

@@ -123,6 +123,15 @@ final class ClusteredConnectionManager<M> implements ConnectionManager<M> {
     }
 
     @Override
+    public boolean drain(Duration window, @Nullable InetSocketAddress elsewhere) throws InterruptedException {
+        try {
+            return local.drain(window, elsewhere); // still subscribed: the clients not yet closed get the broadcasts
+        } finally {
+            subscription.close();
+        }
+    }
+
+    @Override
     public void close() {
         subscription.close();
         local.close();

@@ -17,11 +17,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -92,11 +89,6 @@ public final class ClusterChatNode implements AutoCloseable {
     private final class Listener implements ConnectionListener<String> {
         @Override
         public void onOpen(Connection<String> c) {
-            if (draining) { // the balancer has not noticed yet: send this one elsewhere at once
-                c.send("* " + backplane.nodeId() + " is shutting down: reconnect, and you will be on another node");
-                c.close();
-                return;
-            }
             Member m = new Member("guest-" + backplane.nodeId() + "-" + guests.incrementAndGet());
             c.attach(m);
             c.send("* welcome to Vigil chat on " + backplane.nodeId() + ", " + m.name
@@ -202,27 +194,21 @@ public final class ClusterChatNode implements AutoCloseable {
 
     /**
      * Drains the node before it stops: marks it draining (its health check fails, so a balancer sends no one new),
-     * then tells each person to reconnect and closes their connection, cleanly, one after another spread evenly over
-     * {@code window}, so that they do not all reconnect to the other nodes in the same instant. A person who
-     * reconnects within the linger never shows as having left. Returns when the last one is closed.
+     * tells everyone on it that it is going away, then lets Vigil's {@link ConnectionManager#drain} stop accepting
+     * and close their connections, cleanly, one after another spread evenly over {@code window}, so that they do not
+     * all reconnect to the other nodes in the same instant. A person who reconnects within the linger never shows as
+     * having left. Returns when the last one is closed. (Chat is line-framed, so the library's CLOSE, and any endpoint
+     * it could suggest, never reaches an {@code nc} client: the line sent here is what people read.)
      *
      * @param window how long to spread the closes over
      */
     public void drain(Duration window) throws InterruptedException {
         draining = true;
-        List<Connection<String>> all = new ArrayList<>(manager.connections());
-        log.accept("draining: closing " + all.size() + " connection(s) over " + window.toMillis() + " ms");
-        long start = System.nanoTime();
-        for (int i = 0; i < all.size(); i++) {
-            long due = start + window.toNanos() * i / Math.max(1, all.size());
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                TimeUnit.NANOSECONDS.sleep(wait); // pacing, not waiting for a condition
-            }
-            Connection<String> c = all.get(i);
-            c.send("* " + backplane.nodeId() + " is shutting down: reconnect, and you will be on another node");
-            c.close();
-        }
+        log.accept("draining: closing " + manager.connections().size() + " connection(s) over " + window.toMillis()
+                + " ms");
+        manager.broadcast("* " + backplane.nodeId() + " is shutting down: within " + window.toMillis()
+                + " ms you will be disconnected; reconnect, and you will be on another node");
+        manager.drain(window, null);
     }
 
     /** {@return this node's presence, for tests and the cluster's report} */

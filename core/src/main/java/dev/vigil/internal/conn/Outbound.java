@@ -271,6 +271,7 @@ final class Outbound<M> {
             for (int round = 0; ; round++) {
                 boolean writeClose;
                 CloseReason closeWith;
+                int control;
                 lock.lock();
                 try {
                     boolean work = queue.size() > 0 || pongCount > 0 || pingRequested || closeAfterData;
@@ -283,7 +284,7 @@ final class Outbound<M> {
                         core.spawn("writer", () -> drain(false));
                         return;
                     }
-                    encodeControlLocked();
+                    control = encodeControlLocked();
                     taken = writer.take(queue);
                     inFlight = taken;
                     if (taken > 0) {
@@ -298,7 +299,7 @@ final class Outbound<M> {
                 } finally {
                     lock.unlock();
                 }
-                int frames = writer.encode(taken, peerMaxFrame);
+                int frames = writer.encode(taken, peerMaxFrame, control);
                 if (writeClose && closeWith != null && framing.hasCloseFrame()) {
                     framing.encodeClose(obuf, closeWith.kind().code(), closeWith.message());
                     frames++;
@@ -336,7 +337,9 @@ final class Outbound<M> {
         writerIdle.signalAll();
     }
 
-    private void encodeControlLocked() {
+    /** Encodes the PONGs owed and a requested PING ahead of the data; returns how many frames that is. */
+    private int encodeControlLocked() {
+        int frames = pongCount;
         for (int i = 0; i < pongCount; i++) {
             framing.encodePong(obuf, pongs[i]);
         }
@@ -346,7 +349,9 @@ final class Outbound<M> {
             long nonce = clock.nanoTime();
             framing.encodePing(obuf, nonce);
             pings.sent(nonce);
+            frames++;
         }
+        return frames;
     }
 
     private void settle(int taken, @Nullable Throwable error) {
@@ -378,7 +383,7 @@ final class Outbound<M> {
         try {
             obuf.size = 0;
             framing.encodeClose(obuf, reason.kind().code(), reason.message());
-            core.write(obuf.buf, 0, obuf.size);
+            writer.flush(1);
         } catch (IOException | RuntimeException e) {
             log.debug("{}: could not tell the peer why: {}", core.logName(), e.toString());
         } finally {

@@ -15,9 +15,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * deadline comes (as Netty's {@code IdleStateHandler} does).
  *
  * <p>It also measures this JVM's own stalls, since it is the one thread that knows when it should have run: a
- * wake-up more than {@link #STALL_THRESHOLD} past the deadline it was due for (and past the end of its previous
- * pass, so time spent running tasks is not a stall) is recorded in the {@link LocalPauses} ledger as a stall from
- * that moment to the wake-up. Tasks subtract what the ledger holds for their silence: a stall is forgiven once, for
+ * wake-up more than {@link #STALL_THRESHOLD} past the deadline it was due for is recorded in the
+ * {@link LocalPauses} ledger as a stall from that moment to the wake-up. A task that came due while the timer was
+ * still running others is late by the same measure: however the pass was slowed (many tasks, a cold JIT, a thread the
+ * machine did not schedule), the wait was ours, not the peer's silence. Tasks subtract what the ledger holds for their silence: a stall is forgiven once, for
  * exactly as long as it was measured, so repeated late wake-ups delay a verdict by their sum and never restart it.
  *
  * <p>{@link #runDue} is the whole decision and takes the time as an argument, so tests drive it on a fake clock
@@ -67,8 +68,6 @@ final class HeartbeatTimer {
     private int size;
     private Entry[] due = new Entry[16];
     private final LocalPauses pauses = new LocalPauses();
-    /** When the last pass over due tasks ended: lateness is counted from no earlier than this. */
-    private long passEnded = Long.MIN_VALUE;
     private long lastWarn = Long.MIN_VALUE;
     private int unwarnedStalls;
     private long unwarnedNanos;
@@ -164,7 +163,7 @@ final class HeartbeatTimer {
         lock.lock();
         try {
             if (size > 0 && heap[0].deadline <= now) {
-                long dueSince = Math.max(heap[0].deadline, passEnded);
+                long dueSince = heap[0].deadline;
                 if (now - dueSince > STALL_THRESHOLD) {
                     stall = now - dueSince;
                     pauses.record(dueSince, now);
@@ -213,7 +212,6 @@ final class HeartbeatTimer {
         }
         lock.lock();
         try {
-            passEnded = Math.max(now, ticker.nanoTime());
             return size > 0 ? heap[0].deadline : STOP;
         } finally {
             lock.unlock();

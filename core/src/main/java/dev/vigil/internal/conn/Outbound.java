@@ -377,7 +377,23 @@ final class Outbound<M> {
 
     /** Writes a CLOSE frame at once if no writer is busy; never waits for one. */
     void tryTellPeer(CloseReason reason) {
-        if (!framing.hasCloseFrame() || !writeLock.tryLock()) {
+        tellPeer(reason, 0);
+    }
+
+    /**
+     * Writes a CLOSE frame once no writer is busy, waiting up to {@code waitNanos} for the one that is (its batch is
+     * the last: the output is already closed to new work); gives up after that.
+     */
+    void tellPeer(CloseReason reason, long waitNanos) {
+        if (!framing.hasCloseFrame()) {
+            return;
+        }
+        try {
+            if (!(waitNanos > 0 ? writeLock.tryLock(waitNanos, TimeUnit.NANOSECONDS) : writeLock.tryLock())) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return;
         }
         try {

@@ -1,5 +1,8 @@
 package dev.vigil.internal;
 
+import dev.vigil.internal.heartbeat.HeartbeatTimer;
+import dev.vigil.internal.heartbeat.LivenessJudge;
+import dev.vigil.internal.heartbeat.StallLedger;
 import dev.vigil.Connection;
 import dev.vigil.ConnectionListener;
 import dev.vigil.ConnectionManager;

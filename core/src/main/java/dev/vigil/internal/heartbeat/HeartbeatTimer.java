@@ -1,5 +1,7 @@
-package dev.vigil.internal;
+package dev.vigil.internal.heartbeat;
 
+import dev.vigil.internal.Ticker;
+import dev.vigil.internal.Durations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +26,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>{@link #runDue} is the whole decision and takes the time as an argument, so tests drive it on a fake clock
  * without the thread.
  */
-final class HeartbeatTimer {
+public final class HeartbeatTimer {
     private static final Logger log = LoggerFactory.getLogger(HeartbeatTimer.class);
 
     /**
@@ -40,7 +42,7 @@ final class HeartbeatTimer {
     static final long STOP = Long.MAX_VALUE;
 
     /** Work done when a deadline comes; must not block. */
-    interface Task {
+    public interface Task {
         /**
          * @param now    the current time
          * @param pauses this JVM's measured stalls: the part of a silence they cover is not the peer's
@@ -50,12 +52,12 @@ final class HeartbeatTimer {
     }
 
     /** A task's place in the heap. One per task; moved, never re-allocated. */
-    static final class Entry {
+    public static final class Entry {
         final Task task;
         long deadline = STOP;
         int index = -1;
 
-        Entry(Task task) {
+        public Entry(Task task) {
             this.task = task;
         }
     }
@@ -74,18 +76,18 @@ final class HeartbeatTimer {
     private Thread thread;
     private boolean stopped;
 
-    HeartbeatTimer(Ticker ticker, String threadName) {
+    public HeartbeatTimer(Ticker ticker, String threadName) {
         this.ticker = ticker;
         this.threadName = threadName;
     }
 
     /** {@return the ledger of this JVM's stalls as this timer measured them} */
-    LocalPauses localPauses() {
+    public LocalPauses localPauses() {
         return pauses;
     }
 
     /** Starts the thread, once. */
-    void start() {
+    public void start() {
         lock.lock();
         try {
             if (thread == null && !stopped) {
@@ -97,7 +99,7 @@ final class HeartbeatTimer {
         }
     }
 
-    void stop() {
+    public void stop() {
         Thread t;
         lock.lock();
         try {
@@ -117,7 +119,7 @@ final class HeartbeatTimer {
     }
 
     /** Puts the entry at {@code deadline} (or removes it for {@link #STOP}); safe from any thread. */
-    void schedule(Entry entry, long deadline) {
+    public void schedule(Entry entry, long deadline) {
         lock.lock();
         try {
             boolean wasFirst = size > 0 && heap[0] == entry;

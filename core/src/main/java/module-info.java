@@ -15,5 +15,6 @@ module dev.vigil {
     // vigil-testing drives a real connection core without a socket (EmbeddedConnection); nobody else sees these.
     exports dev.vigil.internal to dev.vigil.testing;
     exports dev.vigil.internal.conn to dev.vigil.testing;
+    exports dev.vigil.internal.heartbeat to dev.vigil.testing;
     exports dev.vigil.internal.wire to dev.vigil.testing;
 }

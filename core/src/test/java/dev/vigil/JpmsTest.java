@@ -55,7 +55,8 @@ class JpmsTest {
         // The machinery is exported to vigil-testing alone (for EmbeddedConnection), and the manager class is not
         // public: ConnectionManager.builder() is the only way to make one.
         assertEquals("module=dev.vigil exportsApi=true exportsInternal=false qualified=[dev.vigil.internal->"
-                + "dev.vigil.testing dev.vigil.internal.conn->dev.vigil.testing dev.vigil.internal.wire->"
-                + "dev.vigil.testing] managerPublic=false echo=over the module path", line);
+                + "dev.vigil.testing dev.vigil.internal.conn->dev.vigil.testing dev.vigil.internal.heartbeat->"
+                + "dev.vigil.testing dev.vigil.internal.wire->dev.vigil.testing] managerPublic=false"
+                + " echo=over the module path", line);
     }
 }

@@ -10,7 +10,6 @@ import dev.vigil.RecordingListener.Open;
 import dev.vigil.internal.DefaultReconnectingClient;
 import dev.vigil.internal.FakeTicker;
 import dev.vigil.internal.Ticker;
-import dev.vigil.testing.FaultProxy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -192,33 +191,6 @@ class ReconnectingClientTest {
         Connection<?> connection = events.next(Open.class).connection();
         assertEquals(new Connected(connection, 2), events.next(Connected.class));
         events.assertNoMore();
-    }
-
-    @Test
-    void reconnectsAfterAHeartbeatTimeoutAndAfterAReset() throws Exception {
-        InetSocketAddress server = echoServer().bind(Loopback.anyPort());
-        FaultProxy proxy = closeLater(FaultProxy.start(server));
-        RecordingListener<String> events = new RecordingListener<>();
-        ReconnectingClient<String> client = client(ConnectionManager.builder(MessageCodec.utf8())
-                        .heartbeat(HeartbeatPolicy.fixed(Duration.ofMillis(30), Duration.ofMillis(150)))
-                        .connectTimeout(Duration.ofMillis(500)),
-                FAST, events, proxy.address());
-        Connection<?> first = events.await(Connected.class, WAIT).connection();
-
-        proxy.blackhole(FaultProxy.Direction.DOWNSTREAM);
-        assertEquals(CloseReason.Kind.HEARTBEAT_TIMEOUT, events.await(Close.class, WAIT).reason().kind());
-        proxy.clearToxics();
-        Connection<?> second = events.await(Connected.class, WAIT).connection();
-        assertNotSame(first, second);
-
-        proxy.resetAll();
-        Close reset = events.await(Close.class, WAIT);
-        assertSame(second, reset.connection());
-        assertTrue(reset.reason().kind() != CloseReason.Kind.CLOSED_LOCALLY, reset.reason().toString());
-        Connection<?> third = events.await(Connected.class, WAIT).connection();
-        assertNotSame(second, third);
-        client.send("still here").get(WAIT.toNanos(), TimeUnit.NANOSECONDS);
-        assertEquals("still here", events.await(Message.class, WAIT).message());
     }
 
     @Test

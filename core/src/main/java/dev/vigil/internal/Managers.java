@@ -1,5 +1,6 @@
 package dev.vigil.internal;
 
+import dev.vigil.internal.heartbeat.LivenessJudge;
 import dev.vigil.ConnectionManager;
 import dev.vigil.HeartbeatPolicy;
 import dev.vigil.Limits;

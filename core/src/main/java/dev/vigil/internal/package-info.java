@@ -1,5 +1,8 @@
 /**
- * Vigil's machinery: connections, the wire format, the heartbeat timer. Not exported; nothing here is API.
+ * Vigil's machinery, manager side: the manager, its accept loop, connector and registry, the reconnecting client, the
+ * settings and the ticker. One connection's rules are in {@code internal.conn}, the heartbeat in
+ * {@code internal.heartbeat}, the socket side in {@code internal.io}, the wire format in {@code internal.wire}. Not
+ * exported; nothing here is API.
  */
 @NotNullByDefault
 package dev.vigil.internal;

@@ -11,7 +11,7 @@ import dev.vigil.MessageCodec;
 import dev.vigil.MetricsObserver;
 import dev.vigil.internal.Managers;
 import dev.vigil.internal.Settings;
-import dev.vigil.internal.StallLedger;
+import dev.vigil.internal.heartbeat.StallLedger;
 import dev.vigil.internal.conn.ConnectionCore;
 import dev.vigil.internal.wire.InboundBuffer;
 import org.jetbrains.annotations.Nullable;

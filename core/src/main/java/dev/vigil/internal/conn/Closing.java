@@ -92,7 +92,8 @@ final class Closing<M> {
         // write block, the close deadline cuts the transport anyway.
         deadline.accumulateAndGet(now + TELL_PEER_WAIT, Math::min);
         core.spawn("closer", () -> {
-            outbound.tryTellPeer(reason);
+            // A writer busy with a PING when the verdict came would otherwise cost the peer its CLOSE frame.
+            outbound.tellPeer(reason, TELL_PEER_WAIT);
             core.closeTransport();
         });
         return true;

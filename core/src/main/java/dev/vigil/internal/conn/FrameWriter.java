@@ -80,9 +80,12 @@ final class FrameWriter<M> {
         return queue.takeInto(batch, BATCH);
     }
 
-    /** Encodes the batch's messages, writing whenever the buffer passes a chunk; returns the frames left unwritten. */
-    int encode(int n, long limit) throws IOException {
-        int frames = 0;
+    /**
+     * Encodes the batch's messages behind the {@code encoded} control frames already in the buffer, writing whenever
+     * the buffer passes a chunk; returns the frames left unwritten.
+     */
+    int encode(int n, long limit, int encoded) throws IOException {
+        int frames = encoded;
         for (int i = 0; i < n; i++) {
             @SuppressWarnings("unchecked")
             M message = (M) batch[i * 2];

@@ -284,6 +284,7 @@ final class Outbound<M> {
             for (int round = 0; ; round++) {
                 boolean writeClose;
                 CloseReason closeWith;
+                int control;
                 lock.lock();
                 try {
                     boolean work = queue.size() > 0 || pongCount > 0 || pingRequested || closeAfterData
@@ -297,7 +298,7 @@ final class Outbound<M> {
                         core.spawn("writer", () -> drain(false));
                         return;
                     }
-                    encodeControlLocked();
+                    control = encodeControlLocked();
                     sessionFrames = session == null ? 0 : session.encode(obuf, FrameWriter.BATCH);
                     taken = writer.take(queue);
                     inFlight = taken;
@@ -313,7 +314,7 @@ final class Outbound<M> {
                 } finally {
                     lock.unlock();
                 }
-                int frames = writer.encode(taken, peerMaxFrame) + sessionFrames;
+                int frames = writer.encode(taken, peerMaxFrame, control) + sessionFrames;
                 if (writeClose && closeWith != null) { // the line framing's is a last line with the reason
                     frames += session == null ? 0 : session.beforeClose(obuf);
                     framing.encodeClose(obuf, closeWith.kind().code(), closeWith.message());
@@ -355,7 +356,9 @@ final class Outbound<M> {
         writerIdle.signalAll();
     }
 
-    private void encodeControlLocked() {
+    /** Encodes the PONGs owed and a requested PING ahead of the data; returns how many frames that is. */
+    private int encodeControlLocked() {
+        int frames = pongCount;
         for (int i = 0; i < pongCount; i++) {
             framing.encodePong(obuf, pongs[i]);
         }
@@ -365,7 +368,9 @@ final class Outbound<M> {
             long nonce = clock.nanoTime();
             framing.encodePing(obuf, nonce);
             pings.sent(nonce);
+            frames++;
         }
+        return frames;
     }
 
     private void settle(int taken, @Nullable Throwable error) {
@@ -391,13 +396,26 @@ final class Outbound<M> {
 
     /** Writes a CLOSE frame at once if no writer is busy; never waits for one. */
     void tryTellPeer(CloseReason reason) {
-        if (!writeLock.tryLock()) {
+        tellPeer(reason, 0);
+    }
+
+    /**
+     * Writes a CLOSE frame once no writer is busy, waiting up to {@code waitNanos} for the one that is (its batch is
+     * the last: the output is already closed to new work); gives up after that.
+     */
+    void tellPeer(CloseReason reason, long waitNanos) {
+        try {
+            if (!(waitNanos > 0 ? writeLock.tryLock(waitNanos, TimeUnit.NANOSECONDS) : writeLock.tryLock())) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return;
         }
         try {
             obuf.size = 0;
             framing.encodeClose(obuf, reason.kind().code(), reason.message());
-            core.write(obuf.buf, 0, obuf.size);
+            writer.flush(1);
         } catch (IOException | RuntimeException e) {
             log.debug("{}: could not tell the peer why: {}", core.logName(), e.toString());
         } finally {

@@ -1,6 +1,12 @@
-package dev.vigil;
+package dev.vigil.testing;
 
-import dev.vigil.testing.FaultProxy;
+import dev.vigil.CloseReason;
+import dev.vigil.Connection;
+import dev.vigil.ConnectionListener;
+import dev.vigil.ConnectionManager;
+import dev.vigil.ConnectionState;
+import dev.vigil.HeartbeatPolicy;
+import dev.vigil.MessageCodec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

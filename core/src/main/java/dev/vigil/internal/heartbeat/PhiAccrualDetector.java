@@ -1,5 +1,6 @@
-package dev.vigil.internal;
+package dev.vigil.internal.heartbeat;
 
+import dev.vigil.internal.Durations;
 import dev.vigil.HeartbeatPolicy;
 
 import java.util.Arrays;

@@ -1,5 +1,7 @@
-package dev.vigil.internal;
+package dev.vigil.internal.heartbeat;
 
+import dev.vigil.internal.Durations;
+import dev.vigil.internal.Ticker;
 import dev.vigil.internal.guard.AggregatingLog;
 import org.jetbrains.annotations.Nullable;
 import org.slf4j.Logger;
@@ -17,9 +19,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * deadline comes (as Netty's {@code IdleStateHandler} does).
  *
  * <p>It also measures this JVM's own stalls, since it is the one thread that knows when it should have run: a
- * wake-up more than {@link #STALL_THRESHOLD} past the deadline it was due for (and past the end of its previous
- * pass, so time spent running tasks is not a stall) is recorded in the {@link LocalPauses} ledger as a stall from
- * that moment to the wake-up. Tasks subtract what the ledger holds for their silence: a stall is forgiven once, for
+ * wake-up more than {@link #STALL_THRESHOLD} past the deadline it was due for is recorded in the
+ * {@link LocalPauses} ledger as a stall from that moment to the wake-up. A task that came due while the timer was
+ * still running others is late by the same measure: however the pass was slowed (many tasks, a cold JIT, a thread the
+ * machine did not schedule), the wait was ours, not the peer's silence. Tasks subtract what the ledger holds for their silence: a stall is forgiven once, for
  * exactly as long as it was measured, so repeated late wake-ups delay a verdict by their sum and never restart it.
  *
  * <p>The thread wakes {@link #COALESCE} after the earliest deadline and runs everything due by then, so deadlines
@@ -30,7 +33,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>{@link #runDue} is the whole decision and takes the time as an argument, so tests drive it on a fake clock
  * without the thread.
  */
-final class HeartbeatTimer {
+public final class HeartbeatTimer {
     private static final Logger log = LoggerFactory.getLogger(HeartbeatTimer.class);
 
     /**
@@ -40,7 +43,7 @@ final class HeartbeatTimer {
     static final long STALL_THRESHOLD = TimeUnit.MILLISECONDS.toNanos(20);
 
     /** How long after the earliest deadline the thread wakes, to run the deadlines near it in the same pass. */
-    static final long COALESCE = TimeUnit.MILLISECONDS.toNanos(4);
+    public static final long COALESCE = TimeUnit.MILLISECONDS.toNanos(4);
 
     /** How often at most the timer logs a stall at WARN; the stalls in between are summed into the next line. */
     static final long WARN_EVERY = TimeUnit.SECONDS.toNanos(10);
@@ -49,7 +52,7 @@ final class HeartbeatTimer {
     static final long STOP = Long.MAX_VALUE;
 
     /** Work done when a deadline comes; must not block. */
-    interface Task {
+    public interface Task {
         /**
          * @param now    the current time
          * @param pauses this JVM's measured stalls: the part of a silence they cover is not the peer's
@@ -59,12 +62,12 @@ final class HeartbeatTimer {
     }
 
     /** A task's place in the heap. One per task; moved, never re-allocated. */
-    static final class Entry {
+    public static final class Entry {
         final Task task;
         long deadline = STOP;
         int index = -1;
 
-        Entry(Task task) {
+        public Entry(Task task) {
             this.task = task;
         }
     }
@@ -78,8 +81,6 @@ final class HeartbeatTimer {
     private int size;
     private Entry[] due = new Entry[16];
     private final LocalPauses pauses = new LocalPauses();
-    /** When the last pass over due tasks ended: lateness is counted from no earlier than this. */
-    private long passEnded = Long.MIN_VALUE;
     private long lastWarn = Long.MIN_VALUE;
     private int unwarnedStalls;
     private long unwarnedNanos;
@@ -89,7 +90,7 @@ final class HeartbeatTimer {
     private final @Nullable AggregatingLog aggregated;
 
     /** A timer that runs each deadline exactly when it comes (tests of the decision itself). */
-    HeartbeatTimer(Ticker ticker, String threadName) {
+    public HeartbeatTimer(Ticker ticker, String threadName) {
         this(ticker, threadName, 0, null);
     }
 
@@ -97,7 +98,7 @@ final class HeartbeatTimer {
      * @param coalesce how long after the earliest deadline the thread wakes ({@link #COALESCE} for a manager)
      * @param log      the manager's aggregated warnings, flushed every tick so a flood that stopped is summed up
      */
-    HeartbeatTimer(Ticker ticker, String threadName, long coalesce, @Nullable AggregatingLog log) {
+    public HeartbeatTimer(Ticker ticker, String threadName, long coalesce, @Nullable AggregatingLog log) {
         this.ticker = ticker;
         this.threadName = threadName;
         this.coalesce = coalesce;
@@ -105,12 +106,12 @@ final class HeartbeatTimer {
     }
 
     /** {@return the ledger of this JVM's stalls as this timer measured them} */
-    LocalPauses localPauses() {
+    public LocalPauses localPauses() {
         return pauses;
     }
 
     /** Starts the thread, once. */
-    void start() {
+    public void start() {
         lock.lock();
         try {
             if (thread == null && !stopped) {
@@ -122,7 +123,7 @@ final class HeartbeatTimer {
         }
     }
 
-    void stop() {
+    public void stop() {
         Thread t;
         lock.lock();
         try {
@@ -142,7 +143,7 @@ final class HeartbeatTimer {
     }
 
     /** Puts the entry at {@code deadline} (or removes it for {@link #STOP}); safe from any thread. */
-    void schedule(Entry entry, long deadline) {
+    public void schedule(Entry entry, long deadline) {
         lock.lock();
         try {
             boolean wasFirst = size > 0 && heap[0] == entry;
@@ -189,7 +190,7 @@ final class HeartbeatTimer {
         try {
             if (size > 0 && heap[0].deadline <= now) {
                 // The thread meant to wake coalesce after the deadline: only lateness beyond that is a stall.
-                long dueSince = Math.max(heap[0].deadline + coalesce, passEnded);
+                long dueSince = heap[0].deadline + coalesce;
                 if (now - dueSince > STALL_THRESHOLD) {
                     stall = now - dueSince;
                     pauses.record(dueSince, now);
@@ -245,7 +246,6 @@ final class HeartbeatTimer {
         }
         lock.lock();
         try {
-            passEnded = Math.max(now, ticker.nanoTime());
             return size > 0 ? heap[0].deadline : STOP;
         } finally {
             lock.unlock();

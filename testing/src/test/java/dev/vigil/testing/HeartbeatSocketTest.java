@@ -1,6 +1,13 @@
-package dev.vigil;
+package dev.vigil.testing;
 
-import dev.vigil.testing.FaultProxy;
+import dev.vigil.CloseReason;
+import dev.vigil.Connection;
+import dev.vigil.ConnectionListener;
+import dev.vigil.ConnectionManager;
+import dev.vigil.ConnectionState;
+import dev.vigil.HeartbeatPolicy;
+import dev.vigil.HeartbeatTimeoutException;
+import dev.vigil.MessageCodec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,13 +43,19 @@ class HeartbeatSocketTest {
         return closeable;
     }
 
+    /**
+     * How late the heartbeat timer may wake before the lateness is recorded as a stall of this JVM (the timer's stall
+     * threshold, docs/heartbeats.md).
+     */
+    private static final Duration WAKE_UP_NOISE = Duration.ofMillis(20);
+
     /** A server that records how and when each connection closed. */
     private record Closed(long atNanos, CloseReason reason) {
     }
 
     @Test
     @Timeout(60)
-    void aPeerThatGoesSilentWithItsConnectionOpenIsClosedWithinTheTimeoutPlus100msInFiftyOfFiftyTrials()
+    void aPeerThatGoesSilentWithItsConnectionOpenIsDeclaredDeadWithinTheTimeoutPlusTheMeasuredStallInFiftyOfFiftyTrials()
             throws Exception {
         Duration timeout = Duration.ofMillis(150);
         LinkedBlockingQueue<Closed> closes = new LinkedBlockingQueue<>();
@@ -66,6 +79,7 @@ class HeartbeatSocketTest {
                 .heartbeat(HeartbeatPolicy.none()).build());
 
         List<Long> detections = new ArrayList<>();
+        List<Long> walls = new ArrayList<>();
         for (int trial = 0; trial < 50; trial++) {
             proxy.clearToxics();
             Connection<byte[]> c = client.connect(proxy.address());
@@ -77,14 +91,20 @@ class HeartbeatSocketTest {
             assertNotNull(closed, "trial " + trial + ": the silent peer was never declared dead");
             assertEquals(CloseReason.Kind.HEARTBEAT_TIMEOUT, closed.reason().kind(), closed.reason().toString());
             long took = TimeUnit.NANOSECONDS.toMillis(closed.atNanos() - silentFrom);
-            // The promise is timeout + this JVM's own measured stall (on a loaded machine the timer wakes late).
-            long stall = ((HeartbeatTimeoutException) closed.reason().cause()).localStall().toMillis();
-            detections.add(took - stall);
+            // The promise: dead once the silence less this JVM's own measured stall reaches the timeout, judged at a
+            // timer wake-up that may be late by up to the stall threshold before the lateness counts as a stall. The
+            // verdict's numbers are the ticker's; the wall time to onClose (in the message) adds the listener call's
+            // own scheduling, which nothing bounds on a loaded machine.
+            HeartbeatTimeoutException verdict = (HeartbeatTimeoutException) closed.reason().cause();
+            long judged = verdict.silence().minus(verdict.localStall()).toMillis();
+            assertTrue(judged >= timeout.toMillis(), "trial " + trial + ": declared dead early: " + closed.reason());
+            detections.add(judged);
+            walls.add(took);
             c.close();
         }
         long worst = detections.stream().mapToLong(Long::longValue).max().orElseThrow();
-        assertTrue(worst <= timeout.toMillis() + 100, "worst detection less the measured stall " + worst + " ms: "
-                + detections);
+        assertTrue(worst <= timeout.plus(WAKE_UP_NOISE).toMillis(), "worst silence less the measured stall " + worst
+                + " ms: " + detections + "; from the blackhole to onClose: " + walls);
     }
 
     @Test
@@ -204,8 +224,10 @@ class HeartbeatSocketTest {
     @Test
     @Timeout(30)
     void aPeerThatCanStillHearIsToldItWasTimedOut() throws Exception {
+        RecordingListener<byte[]> serverEvents = new RecordingListener<>();
         ConnectionManager<byte[]> server = closeLater(ConnectionManager.builder(MessageCodec.bytes())
-                .heartbeat(HeartbeatPolicy.fixed(Duration.ofMillis(50), Duration.ofMillis(200))).build());
+                .heartbeat(HeartbeatPolicy.fixed(Duration.ofMillis(50), Duration.ofMillis(200)))
+                .listener(serverEvents).build());
         InetSocketAddress address = server.bind(Loopback.anyPort());
         FaultProxy proxy = closeLater(FaultProxy.start(address));
         RecordingListener<byte[]> events = new RecordingListener<>();
@@ -213,9 +235,12 @@ class HeartbeatSocketTest {
                 .heartbeat(HeartbeatPolicy.none()).listener(events).build());
         client.connect(proxy.address());
         events.next(RecordingListener.Open.class);
+        // The client opens on the server's HELLO; its own may still be inside the proxy. Only once the server has
+        // it is the connection open on both sides (blackholed earlier, the server would time out the handshake).
+        serverEvents.next(RecordingListener.Open.class);
         proxy.blackhole(FaultProxy.Direction.UPSTREAM); // the client is deaf to nothing, but nobody hears it
         CloseReason reason = events.next(RecordingListener.Close.class).reason();
-        assertEquals(CloseReason.Kind.HEARTBEAT_TIMEOUT, reason.kind());
+        assertEquals(CloseReason.Kind.HEARTBEAT_TIMEOUT, reason.kind(), reason.toString());
         assertTrue(reason.remote(), "the server's CLOSE frame told the client: " + reason);
     }
 

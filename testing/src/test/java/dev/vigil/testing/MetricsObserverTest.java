@@ -1,6 +1,13 @@
-package dev.vigil;
+package dev.vigil.testing;
 
-import dev.vigil.testing.FaultProxy;
+import dev.vigil.CloseReason;
+import dev.vigil.Connection;
+import dev.vigil.ConnectionClosedException;
+import dev.vigil.ConnectionListener;
+import dev.vigil.ConnectionManager;
+import dev.vigil.HeartbeatPolicy;
+import dev.vigil.MessageCodec;
+import dev.vigil.MetricsObserver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

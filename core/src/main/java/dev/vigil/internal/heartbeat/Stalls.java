@@ -1,4 +1,4 @@
-package dev.vigil.internal;
+package dev.vigil.internal.heartbeat;
 
 /**
  * How much of an interval of {@link Ticker} time this JVM measurably stalled: the question a heartbeat verdict asks

@@ -1,4 +1,4 @@
-package dev.vigil.internal;
+package dev.vigil.internal.heartbeat;
 
 import dev.vigil.internal.conn.Pauses;
 
@@ -15,7 +15,7 @@ public final class StallLedger implements Pauses {
         this(new LocalPauses());
     }
 
-    StallLedger(LocalPauses ledger) {
+    public StallLedger(LocalPauses ledger) {
         this.ledger = ledger;
     }
 

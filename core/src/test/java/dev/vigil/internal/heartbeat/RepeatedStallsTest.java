@@ -1,5 +1,6 @@
-package dev.vigil.internal;
+package dev.vigil.internal.heartbeat;
 
+import dev.vigil.internal.FakeTicker;
 import dev.vigil.HeartbeatPolicy;
 import org.jetbrains.annotations.Nullable;
 import org.junit.jupiter.params.ParameterizedTest;

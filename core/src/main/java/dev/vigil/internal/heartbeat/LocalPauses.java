@@ -1,4 +1,4 @@
-package dev.vigil.internal;
+package dev.vigil.internal.heartbeat;
 
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -17,7 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>The last {@value #CAPACITY} stalls are kept; an older stall stops being forgiven (a silence long enough to span
  * that many stalls is judged as if they had not happened). Thread-safe: the timer records, any thread may ask.
  */
-final class LocalPauses implements Stalls {
+public final class LocalPauses implements Stalls {
     /** How many stalls are remembered. */
     static final int CAPACITY = 64;
 

@@ -1,4 +1,4 @@
-package dev.vigil.internal;
+package dev.vigil.internal.heartbeat;
 
 import dev.vigil.RttStats;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,9 @@
-package dev.vigil;
+package dev.vigil.testing;
 
-import dev.vigil.testing.FaultProxy;
+import dev.vigil.Connection;
+import dev.vigil.ConnectionManager;
+import dev.vigil.HeartbeatPolicy;
+import dev.vigil.MessageCodec;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

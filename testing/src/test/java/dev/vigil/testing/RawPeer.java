@@ -1,0 +1,124 @@
+package dev.vigil.testing;
+
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A hand-written peer that speaks Vigil's wire format from docs/protocol.md byte by byte, so tests can send what a
+ * well-behaved Vigil never would.
+ */
+final class RawPeer implements AutoCloseable {
+    static final byte DATA = 0;
+    static final byte PING = 1;
+    static final byte PONG = 2;
+    static final byte CLOSE = 3;
+
+    record Frame(byte type, byte[] payload) {
+        int closeCode() {
+            return (payload[0] & 0xff) << 8 | (payload[1] & 0xff);
+        }
+
+        String closeText() {
+            return new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8);
+        }
+
+        long nonce() {
+            return ByteBuffer.wrap(payload).getLong();
+        }
+    }
+
+    final Socket socket;
+    final DataInputStream in;
+    final OutputStream out;
+
+    RawPeer(InetSocketAddress address) throws IOException {
+        socket = new Socket();
+        socket.setTcpNoDelay(true);
+        socket.connect(address, 5000);
+        socket.setSoTimeout(10_000);
+        in = new DataInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
+    }
+
+    /** A HELLO with no options: version 1. */
+    static byte[] hello() {
+        return new byte[]{'V', 'I', 'G', 'L', 1, 0, 0, 0};
+    }
+
+    static byte[] frame(byte type, byte[] payload) {
+        return ByteBuffer.allocate(5 + payload.length).putInt(payload.length).put(type).put(payload).array();
+    }
+
+    static byte[] ping(long nonce) {
+        return frame(PING, ByteBuffer.allocate(8).putLong(nonce).array());
+    }
+
+    static byte[] pong(long nonce) {
+        return frame(PONG, ByteBuffer.allocate(8).putLong(nonce).array());
+    }
+
+    RawPeer handshake() throws IOException {
+        out.write(hello());
+        out.flush();
+        readHello();
+        return this;
+    }
+
+    /** Reads the server's HELLO and checks its magic and version. */
+    void readHello() throws IOException {
+        byte[] fixed = new byte[8];
+        in.readFully(fixed);
+        if (fixed[0] != 'V' || fixed[1] != 'I' || fixed[2] != 'G' || fixed[3] != 'L' || fixed[4] != 1) {
+            throw new IOException("not a HELLO: " + java.util.Arrays.toString(fixed));
+        }
+        in.readFully(new byte[(fixed[6] & 0xff) << 8 | (fixed[7] & 0xff)]);
+    }
+
+    void send(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    Frame read() throws IOException {
+        int len = in.readInt();
+        byte type = in.readByte();
+        byte[] payload = new byte[len];
+        in.readFully(payload);
+        return new Frame(type, payload);
+    }
+
+    /** Reads frames until a CLOSE, answering nothing. */
+    Frame readUntilClose() throws IOException {
+        while (true) {
+            Frame f = read();
+            if (f.type() == CLOSE) {
+                return f;
+            }
+        }
+    }
+
+    /** Whether the peer closes its side: reads (skipping whatever still arrives) until end of stream or a reset. */
+    boolean sawEndOfStream() throws IOException {
+        try {
+            while (in.read() >= 0) {
+                // skip: a PING or CLOSE may come before the end
+            }
+            return true;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (EOFException | java.net.SocketException e) {
+            return true;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

@@ -66,7 +66,7 @@ final class SessionResumeFailureTest {
                             .build(), recorder, List.of(proxy.address()));
             try {
                 assertTrue(recorder.started.poll(10, TimeUnit.SECONDS) != null);
-                Connection<String> first = client.current();
+                Connection<String> first = awaitCurrent(client); // adopted just after onSessionStarted
                 proxy.cutAfter(Direction.BOTH, 0); // every new link dies at its first byte: the client stays away
                 proxy.resetAll();
                 awaitDown(client, first);
@@ -111,7 +111,7 @@ final class SessionResumeFailureTest {
                             .build(), recorder, List.of(proxy.address()));
             try {
                 assertTrue(recorder.started.poll(10, TimeUnit.SECONDS) != null);
-                Connection<String> before = client.current();
+                Connection<String> before = awaitCurrent(client);
                 // The server dies without a word reaching the client: its CLOSE frames go into a blackhole.
                 proxy.blackhole(Direction.BOTH);
                 first.shutdown(Duration.ZERO);
@@ -133,6 +133,18 @@ final class SessionResumeFailureTest {
                 second.shutdown(Duration.ofSeconds(2));
             }
         }
+    }
+
+    private static Connection<String> awaitCurrent(ReconnectingClient<String> client) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Connection<String> current;
+        while ((current = client.current()) == null) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the client has no connection");
+            }
+            Thread.sleep(1);
+        }
+        return current;
     }
 
     private static void awaitDown(ReconnectingClient<String> client, Connection<String> was)

@@ -60,8 +60,10 @@ final class SessionResumeFailureTest {
         Recorder recorder = new Recorder();
         try (FaultProxy proxy = FaultProxy.start(server.bind(
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)))) {
+            // An attempt made while the proxy still swallows everything must fail soon, not at the default 10 s.
             ReconnectingClient<String> client = ReconnectingClient.start(
-                    ConnectionManager.builder(MessageCodec.utf8()).sessions(policy),
+                    ConnectionManager.builder(MessageCodec.utf8()).sessions(policy)
+                            .connectTimeout(Duration.ofMillis(500)),
                     ReconnectPolicy.builder().initialDelay(Duration.ofMillis(5)).maxDelay(Duration.ofMillis(20))
                             .build(), recorder, List.of(proxy.address()));
             try {
@@ -105,8 +107,10 @@ final class SessionResumeFailureTest {
         Recorder recorder = new Recorder();
         ConnectionManager<String> second = null;
         try (FaultProxy proxy = FaultProxy.start(at)) {
+            // An attempt made while the proxy still swallows everything must fail soon, not at the default 10 s.
             ReconnectingClient<String> client = ReconnectingClient.start(
-                    ConnectionManager.builder(MessageCodec.utf8()).sessions(policy),
+                    ConnectionManager.builder(MessageCodec.utf8()).sessions(policy)
+                            .connectTimeout(Duration.ofMillis(500)),
                     ReconnectPolicy.builder().initialDelay(Duration.ofMillis(5)).maxDelay(Duration.ofMillis(20))
                             .build(), recorder, List.of(proxy.address()));
             try {

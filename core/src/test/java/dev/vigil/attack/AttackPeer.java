@@ -41,6 +41,8 @@ class AttackPeer implements AutoCloseable {
     final AtomicLong bytesSent = new AtomicLong();
     private final CompletableFuture<Ending> ended = new CompletableFuture<>();
     private final String name;
+    /** A reader runs: what it reads (the CLOSE before the FIN) says how the connection ended, not a failed write. */
+    private volatile boolean reading;
 
     /**
      * Connects.
@@ -86,7 +88,9 @@ class AttackPeer implements AutoCloseable {
             out.flush();
             bytesSent.addAndGet(bytes.length);
         } catch (IOException e) {
-            end(e.toString());
+            if (!reading) {
+                end(e.toString());
+            }
             throw e;
         }
     }
@@ -105,13 +109,27 @@ class AttackPeer implements AutoCloseable {
         ended.complete(new Ending(how, System.nanoTime() - started));
     }
 
-    /** Runs {@code body} on a named virtual thread; an I/O failure there ends the connection. */
+    /**
+     * Runs {@code body} on a named virtual thread; an I/O failure there ends the connection, unless a reader runs: a
+     * write that fails once the server has closed says less than what the reader finds before the end of stream.
+     */
     void background(String job, IoRunnable body) {
+        start(job, body, false);
+    }
+
+    private void readInBackground(IoRunnable body) {
+        reading = true;
+        start("discard", body, true);
+    }
+
+    private void start(String job, IoRunnable body, boolean reader) {
         Thread.ofVirtual().name("attack-" + name + "-" + job).start(() -> {
             try {
                 body.run();
             } catch (IOException e) {
-                end(e.toString());
+                if (reader || !reading) {
+                    end(e.toString());
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -120,7 +138,7 @@ class AttackPeer implements AutoCloseable {
 
     /** Reads binary frames in the background and drops them, as a fast but deaf-to-content peer; sees the CLOSE. */
     void discardFrames() {
-        background("discard", () -> {
+        readInBackground(() -> {
             try {
                 while (true) {
                     int len = in.readInt();
@@ -141,7 +159,7 @@ class AttackPeer implements AutoCloseable {
 
     /** Reads lines in the background and drops them, remembering the last; ends at the end of stream. */
     void discardLines() {
-        background("discard", () -> {
+        readInBackground(() -> {
             StringBuilder line = new StringBuilder();
             String last = null;
             int c;

@@ -246,7 +246,8 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
      */
     public final long onTimer(long now, Pauses pauses) {
         long next = timing.onTimer(now, pauses, state);
-        next = guards.onTimer(now, next, state, timing.readerWaiting(), outbound.bytesOut(), outbound.pendingWrite());
+        next = guards.onTimer(now, next, state, timing.readerWaiting(), outbound.writer.bytesOut(),
+                outbound.writer.pending());
         return outbound.session == null ? next : outbound.session.onTimer(now, next);
     }
 
@@ -278,7 +279,7 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
         }
         closeOutput(reason);
         if (tellPeer && onReader()) {
-            outbound.tryTellPeer(reason);
+            outbound.tellPeer(reason, 0);
         }
         closeTransport();
         return true;
@@ -426,7 +427,7 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
         long framesIn = inbound.framesIn();
         Instant lastFrame = framesIn == 0 ? null : Instant.ofEpochMilli(createdWallMillis
                 + TimeUnit.NANOSECONDS.toMillis(inbound.lastFrameNanos() - createdNanos));
-        return new ConnectionStats(framesIn, outbound.framesOut(), inbound.bytesIn(), outbound.bytesOut(),
+        return new ConnectionStats(framesIn, outbound.writer.framesOut(), inbound.bytesIn(), outbound.writer.bytesOut(),
                 outbound.queued(), lastFrame);
     }
 

@@ -1,5 +1,6 @@
 package dev.vigil.internal.conn;
 
+import dev.vigil.CloseReason;
 import dev.vigil.MessageCodec;
 import dev.vigil.MetricsObserver;
 import dev.vigil.internal.wire.Framing;
@@ -176,6 +177,17 @@ final class FrameWriter<M> {
     @SuppressWarnings("unchecked")
     private @Nullable CompletableFuture<Void> future(int i) {
         return (CompletableFuture<Void>) batch[i * 2 + 1];
+    }
+
+    /** Writes a CLOSE frame alone, at once; the caller holds the writer role. */
+    void writeClose(CloseReason reason) throws IOException {
+        buffer.size = 0;
+        try {
+            framing.encodeClose(buffer, reason.kind().code(), reason.message());
+            flush(1);
+        } finally {
+            buffer.size = 0;
+        }
     }
 
     /** Gives back the arrays of an idle connection. */

@@ -64,7 +64,8 @@ final class Outbound<M> {
     private boolean flushOwed;
 
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final FrameWriter<M> writer;
+    /** Writes frames; its counters (frames, bytes, a write in progress) are read through it. */
+    final FrameWriter<M> writer;
     private final OutBuffer obuf;
     private final Pings pings;
 
@@ -83,24 +84,6 @@ final class Outbound<M> {
 
     void peerMaxFrame(long max) {
         peerMaxFrame = max;
-    }
-
-    long framesOut() {
-        return writer.framesOut();
-    }
-
-    long bytesOut() {
-        return writer.bytesOut();
-    }
-
-    /** Bytes inside a write that has not returned (the write deadline's view). */
-    int pendingWrite() {
-        return writer.pending();
-    }
-
-    /** Whether the reader is blocked in an inline write: then it waits on the peer, as in a read. */
-    boolean readerInWrite() {
-        return writer.readerInWrite();
     }
 
     int queued() {
@@ -394,14 +377,9 @@ final class Outbound<M> {
         core.closeTransport();
     }
 
-    /** Writes a CLOSE frame at once if no writer is busy; never waits for one. */
-    void tryTellPeer(CloseReason reason) {
-        tellPeer(reason, 0);
-    }
-
     /**
-     * Writes a CLOSE frame once no writer is busy, waiting up to {@code waitNanos} for the one that is (its batch is
-     * the last: the output is already closed to new work); gives up after that.
+     * Writes a CLOSE frame once no writer is busy, waiting up to {@code waitNanos} (0: not at all) for the one that is
+     * (its batch is the last: the output is already closed to new work); gives up after that.
      */
     void tellPeer(CloseReason reason, long waitNanos) {
         try {
@@ -413,13 +391,10 @@ final class Outbound<M> {
             return;
         }
         try {
-            obuf.size = 0;
-            framing.encodeClose(obuf, reason.kind().code(), reason.message());
-            writer.flush(1);
+            writer.writeClose(reason);
         } catch (IOException | RuntimeException e) {
             log.debug("{}: could not tell the peer why: {}", core.logName(), e.toString());
         } finally {
-            obuf.size = 0;
             writeLock.unlock();
         }
     }

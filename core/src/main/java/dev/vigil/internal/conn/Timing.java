@@ -81,7 +81,7 @@ final class Timing<M> {
 
     /** {@return whether the reader waits for the peer (in a read, or blocked writing to it), not busy with us} */
     boolean readerWaiting() {
-        return readerWaiting || outbound.readerInWrite();
+        return readerWaiting || outbound.writer.readerInWrite();
     }
 
     void firstFrame() {
@@ -139,7 +139,7 @@ final class Timing<M> {
 
     private long heartbeat(long now, Pauses pauses, ConnectionState state) {
         outbound.trimIdle(now, heartbeat.pingAfter());
-        if (!readerWaiting && !outbound.readerInWrite()) {
+        if (!readerWaiting && !outbound.writer.readerInWrite()) {
             // The reader is busy (a callback, decoding): it is not waiting, so no silence is proven yet.
             return now + Math.min(heartbeat.pingAfter(), TimeUnit.SECONDS.toNanos(1));
         }

@@ -3,14 +3,14 @@
 # and docs/benchmarks-throughput.svg from the results.
 #
 #   bash bench.sh short                  # under 10 minutes on 2 cores: the targets' rows, short iterations, 3 rounds
-#   bash bench.sh full                   # every row, the iterations pinned in the benchmark classes (~45 min)
+#   bash bench.sh full                   # every row, the iterations pinned in the benchmark classes (~48 min)
 #   bash bench.sh short latency idle     # only some benchmarks: throughput, latency, idle, detection, broadcast
 #   bash bench.sh full --rounds 5        # more rounds (at least 1; 3 by default)
 #   bash bench.sh full --out /tmp/docs   # write the report elsewhere
 #
 # Rounds: every row (one set of parameters) runs once per round for each implementation, each in a JMH fork of its
 # own (-f 1), the forks of a row one after the other, their order turning from round to round (vigil netty socket,
-# then netty socket vigil, ...), so that load from elsewhere on the machine falls on all three alike. Each fork
+# then netty socket vigil, ...), so that load from elsewhere on the machine falls on all of them alike. Each fork
 # carries its round as -Dvigil.bench.round=N, which JMH records in its JSON; the report takes each ratio as the
 # median of the per-round ratios, with their min-max. Results: benchmarks/target/jmh-<profile>/<benchmark>-r<round>-
 # <row>.json, and <benchmark>.log next to them; the report is generated from every JSON file there.
@@ -59,8 +59,10 @@ fi
 # Per benchmark: the JMH include pattern, the options of each profile (full: the classes' own iterations), and the
 # rows of each profile (short: the rows the targets of issue 14 hold). A row is JMH parameters, then optionally "@"
 # and the implementations it runs (all three if none): socket has one platform thread per connection, so it idles at
-# 1,000 connections only. "@none" marks a benchmark without implementations (broadcast: Vigil only, its rows are
-# topologies, which JMH runs in a fork each, one after the other).
+# 1,000 connections only; throughput adds vigil-sessions (Vigil with sessions on both ends, which the report shows
+# next to vigil) on all of vigil's rows in short and on the 64-byte rows in full. "@none" marks a benchmark without
+# implementations (broadcast: Vigil only, its rows are topologies, which JMH runs in a fork each, one after the other).
+with_sessions='vigil vigil-sessions netty socket'
 declare -A include=(
   [throughput]='ThroughputBenchmark'
   [latency]='LatencyBenchmark'
@@ -86,12 +88,15 @@ rows() { # profile benchmark
   local p w c
   case "$1:$2" in
     short:throughput) # the rows the targets hold: 64 B, window 1 at 1 to 1,024 connections, window 16 at 16 and up
-      for c in 1 16 256 1024; do echo "-p payload=64 -p window=1 -p connections=$c"; done
-      for c in 16 256 1024; do echo "-p payload=64 -p window=16 -p connections=$c"; done ;;
-    full:throughput)
+      for c in 1 16 256 1024; do echo "-p payload=64 -p window=1 -p connections=$c@$with_sessions"; done
+      for c in 16 256 1024; do echo "-p payload=64 -p window=16 -p connections=$c@$with_sessions"; done ;;
+    full:throughput) # sessions on the 64-byte rows only, to keep the profile under 50 minutes
       for p in 64 1024; do
         for w in 1 16; do
-          for c in 1 16 256 1024; do echo "-p payload=$p -p window=$w -p connections=$c"; done
+          for c in 1 16 256 1024; do
+            if [[ $p == 64 ]]; then echo "-p payload=$p -p window=$w -p connections=$c@$with_sessions"
+            else echo "-p payload=$p -p window=$w -p connections=$c"; fi
+          done
         done
       done ;;
     *:latency) echo "-p payload=64" ;;

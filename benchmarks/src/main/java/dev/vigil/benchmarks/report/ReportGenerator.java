@@ -248,6 +248,7 @@ public final class ReportGenerator {
             md.append("Bytes allocated per echoed message (lower is better):\n\n");
             Table.write(md, "Payload, window, connections", rows(groups, label, ReportGenerator::allocPerMessage));
         }
+        SessionsSection.write(md, groups);
     }
 
     private void latency() {

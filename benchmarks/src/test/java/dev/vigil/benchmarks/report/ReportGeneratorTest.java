@@ -41,6 +41,32 @@ class ReportGeneratorTest {
     }
 
     @Test
+    void sessionsOnStandNextToSessionsOffWithTheirPerRoundRatio() throws IOException {
+        List<String> results = new ArrayList<>();
+        // Per-round ratios 0.70, 0.90, 1.00: median 0.90, 0.30 wide, 0.10 from 1.0. The medians' ratio would be 0.70.
+        throughput(results, "16", new double[] {100, 200, 60}, new double[] {200, 200, 100});
+        sessions(results, "16", new double[] {70, 180, 60}, 300);
+        String md = report(results);
+
+        assertTrue(md.contains("### Sessions on and off"), md);
+        assertTrue(md.contains("| 64 B, window 16, 16 conn | 100 | 70 | 0.90× (0.70–1.00) † | 200 | 300 "
+                + "| 1.50× (1.50–1.50) |"), md);
+        assertTrue(md.contains("on this row the run cannot tell sessions on from off"), md);
+        // The main tables keep their three implementations.
+        assertTrue(md.contains("| 64 B, window 16, 16 conn | 100 | 200 | — | 0.60× (0.50–1.00) † | — |"), md);
+    }
+
+    @Test
+    void withoutSessionRunsThereIsNoSessionsTable() throws IOException {
+        List<String> results = new ArrayList<>();
+        throughput(results, "16", new double[] {100, 110, 90}, new double[] {200, 200, 100});
+        String md = report(results);
+
+        assertTrue(md.contains("| 64 B, window 16, 16 conn | 100 | 200 |"), md);
+        assertTrue(!md.contains("Sessions on and off"), md);
+    }
+
+    @Test
     void aRatioWhoseRoundsSpreadWiderThanItsGapIsMarked() throws IOException {
         List<String> results = new ArrayList<>();
         // Per-round ratios 1.11, 0.91, 1.00: 0.20 apart, 0.00 from 1.0.
@@ -170,6 +196,18 @@ class ReportGeneratorTest {
                 into.add(result(TP, Map.of("impl", impl, "payload", "64", "window", "16", "connections",
                         connections), round, secondary));
             }
+        }
+    }
+
+    /** vigil-sessions on one throughput row, 64 B and window 16, one figure per round. */
+    private static void sessions(List<String> into, String connections, double[] messages, double bytesPerMessage) {
+        for (int round = 1; round <= messages.length; round++) {
+            Map<String, String> secondary = new LinkedHashMap<>();
+            secondary.put("messages", score(messages[round - 1]));
+            secondary.put("cpuNanos", score(1e9));
+            secondary.put("gc.alloc.rate", score(bytesPerMessage * messages[round - 1] / (1 << 20)));
+            into.add(result(TP, Map.of("impl", "vigil-sessions", "payload", "64", "window", "16", "connections",
+                    connections), round, secondary));
         }
     }
 

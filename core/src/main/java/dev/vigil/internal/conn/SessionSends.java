@@ -112,7 +112,7 @@ public final class SessionSends<M> {
                 if (reason != null) {
                     ClientSession<M> client = link.client();
                     if (link.keepsSession() && client != null) {
-                        return hold(client, message, payload, clock.nanoTime()); // resumed on the next connection
+                        return hold(client, message, payload, clock); // resumed on the next connection
                     }
                     return failed(new ConnectionClosedException(reason));
                 }
@@ -159,15 +159,13 @@ public final class SessionSends<M> {
         }
     }
 
-    private static <M> Delivery hold(ClientSession<M> client, M message, byte[] payload, long now) {
-        ReplayBuffer<M> out = client.current().out();
-        out.checkAge(now);
-        ReplayBuffer.Entry<M> e = out.appendOrOverflow(message, payload, now);
-        if (e == null) {
-            String why = out.overflow();
-            return failed(new IOException(why != null ? why : "the session has ended"));
+    private static <M> Delivery hold(ClientSession<M> client, M message, byte[] payload, Clock clock) {
+        try {
+            ReplayBuffer.Entry<M> e = client.hold(message, payload, clock::nanoTime);
+            return new Delivery(e.written(), e.delivered());
+        } catch (IOException e) {
+            return failed(e);
         }
-        return new Delivery(e.written(), e.delivered());
     }
 
     private static Delivery failed(Throwable error) {
@@ -228,7 +226,7 @@ public final class SessionSends<M> {
             Delivery d;
             lock.lock();
             try {
-                d = SessionSends.hold(session, message, Arrays.copyOf(b.buf, b.size), clock.nanoTime());
+                d = SessionSends.hold(session, message, Arrays.copyOf(b.buf, b.size), clock);
             } finally {
                 lock.unlock();
             }

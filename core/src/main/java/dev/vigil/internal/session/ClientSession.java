@@ -4,23 +4,28 @@ import dev.vigil.ResumeFailure;
 import dev.vigil.SessionPolicy;
 import org.jetbrains.annotations.Nullable;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 
 /**
  * The client's half of sessions across its connections: the session it carries from one connection to the next, the
  * request it puts in each HELLO and what it makes of the server's answer. Used by one connection attempt at a time
  * (the reconnecting client's thread and the new connection's reader, one after the other).
  *
- * <p>Between connections, sends go into {@link #current()}'s replay buffer with
- * {@link ReplayBuffer#appendOrOverflow}; the next request then says whether it overflowed.
+ * <p>Between connections, sends go into the current session's replay buffer through {@link #hold}, from any thread;
+ * the next request then says whether it overflowed. {@link #current()} is volatile and is replaced (by a graceful
+ * end or a refused resume) before the old session's buffer is handed back, so a hold that found the old buffer
+ * handed back finds the new session on its next look: a send racing the end either lands before it (and is handed
+ * back with the rest) or in the new session, never in neither.
  *
  * @param <M> the type of messages
  */
 public final class ClientSession<M> {
     private final SessionPolicy policy;
-    private Session<M> current;
+    private volatile Session<M> current;
     private ReceiveCounter.@Nullable Cursor pending;
     private boolean pendingResume;
 
@@ -37,6 +42,37 @@ public final class ClientSession<M> {
     /** {@return the session sends go into now} */
     public Session<M> current() {
         return current;
+    }
+
+    /**
+     * A send while there is no open connection (any thread): into the current session's replay buffer, after
+     * checking its age bound at the clock's time.
+     *
+     * @param message the message
+     * @param payload its encoded DATA payload
+     * @param clock   the client's clock, read once per look at the current session
+     * @return its entry
+     * @throws IOException if the buffer overflowed (now or before; the message says why): fail this send at once
+     */
+    public ReplayBuffer.Entry<M> hold(M message, byte[] payload, LongSupplier clock) throws IOException {
+        while (true) {
+            Session<M> s = current;
+            long now = clock.getAsLong();
+            ReplayBuffer<M> out = s.out();
+            out.checkAge(now);
+            ReplayBuffer.Entry<M> e = out.appendOrOverflow(message, payload, now);
+            if (e != null) {
+                return e;
+            }
+            String why = out.overflow();
+            if (why != null) {
+                throw new IOException(why);
+            }
+            if (s == current) {
+                throw new IOException("the session has ended"); // not reached: the end replaces it first
+            }
+            // The session ended meanwhile and was replaced: the send goes into the new one.
+        }
     }
 
     /**
@@ -120,15 +156,17 @@ public final class ClientSession<M> {
                     checkPeerSent(answer, cursor);
                     known = answer.delivered();
                 }
-                UUID old = current.requireId();
-                current.in().seal();
+                Session<M> ended = current;
+                UUID old = ended.requireId();
+                Session<M> next = new Session<>(policy, answer.id(), answer.epoch());
+                current = next; // before the hand-back: a racing hold that finds the old buffer closed looks again
+                ended.in().seal();
                 List<ReplayBuffer.Entry<M>> released = new ArrayList<>();
                 List<ReplayBuffer.Entry<M>> back = out.handBack(known, released);
                 String detail = "session " + old + " not resumed (" + reason + "): " + back.size()
                         + " messages handed back" + (known < 0 ? " (the server's counts are unknown)"
                         : ", " + released.size() + " confirmed by the server's count");
-                current = new Session<>(policy, answer.id(), answer.epoch());
-                Link<M> link = Link.open(current, 0);
+                Link<M> link = Link.open(next, 0);
                 return new ClientOutcome.Refused<>(link, released, old, reason, detail, back);
             }
             default -> throw new IllegalStateException("unknown outcome " + answer.outcome());
@@ -142,10 +180,10 @@ public final class ClientSession<M> {
      */
     public List<ReplayBuffer.Entry<M>> end() {
         pending = null;
-        current.in().seal();
-        List<ReplayBuffer.Entry<M>> back = current.out().handBack(-1, new ArrayList<>());
-        current = new Session<>(policy, null, 0);
-        return back;
+        Session<M> ended = current;
+        current = new Session<>(policy, null, 0); // before the hand-back, as in a refused resume
+        ended.in().seal();
+        return ended.out().handBack(-1, new ArrayList<>());
     }
 
     private static void checkPeerSent(SessionWire.Answer answer, ReceiveCounter.Cursor cursor)

@@ -5,13 +5,16 @@ import dev.vigil.SessionPolicy;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,6 +51,53 @@ class ClientSessionTest {
         for (int i = 0; i < delivered; i++) {
             o.link().data().onData(now);
         }
+    }
+
+    @Test
+    void aHoldThatRacesAGracefulEndLandsInTheNextSession() throws Exception {
+        established(2, 0, 0);
+        Session<String> first = client.current();
+        List<ReplayBuffer.Entry<String>> back = new ArrayList<>();
+        // The reader ends the session (a CLOSE frame) just after the sender looked at the current session.
+        LongSupplier endingClock = () -> {
+            if (back.isEmpty()) {
+                back.addAll(client.end());
+            }
+            return now;
+        };
+
+        ReplayBuffer.Entry<String> e = client.hold("late", new byte[1], endingClock);
+
+        assertEquals(List.of("m1", "m2"), messages(back), "the ended session's messages are handed back");
+        assertNotSame(first, client.current());
+        assertEquals(1, e.position());
+        assertEquals(List.of("late"), messages(client.current().out().next(0, 10)));
+        assertFalse(e.delivered().isDone());
+    }
+
+    @Test
+    void aHoldThatRacesARefusedResumeLandsInTheNewSession() throws Exception {
+        established(2, 0, 0);
+        client.request();
+        List<ReplayBuffer.Entry<String>> back = new ArrayList<>();
+        LongSupplier refusingClock = () -> {
+            if (back.isEmpty()) {
+                try {
+                    back.addAll(((ClientOutcome.Refused<String>) client.onAnswer(new SessionWire.Answer(
+                            SessionWire.Outcome.REFUSED, ResumeFailure.UNKNOWN_SESSION, false, UUID.randomUUID(),
+                            EPOCH + 1, 0, 0))).handedBack());
+                } catch (SessionProtocolException x) {
+                    throw new AssertionError(x);
+                }
+            }
+            return now;
+        };
+
+        ReplayBuffer.Entry<String> e = client.hold("late", new byte[1], refusingClock);
+
+        assertEquals(List.of("m1", "m2"), messages(back));
+        assertEquals(1, e.position());
+        assertEquals(List.of("late"), messages(client.current().out().next(0, 10)));
     }
 
     @Test

@@ -9,10 +9,14 @@ import dev.vigil.ConnectionState;
 import dev.vigil.HeartbeatPolicy;
 import dev.vigil.MessageCodec;
 import dev.vigil.MetricsObserver;
+import dev.vigil.SessionPolicy;
 import dev.vigil.internal.Managers;
 import dev.vigil.internal.Settings;
 import dev.vigil.internal.heartbeat.StallLedger;
 import dev.vigil.internal.conn.ConnectionCore;
+import dev.vigil.internal.conn.SessionLink;
+import dev.vigil.internal.session.ClientSession;
+import dev.vigil.internal.session.SessionTable;
 import dev.vigil.internal.wire.InboundBuffer;
 import org.jetbrains.annotations.Nullable;
 
@@ -81,6 +85,14 @@ public final class EmbeddedConnection<M> implements AutoCloseable {
                                InetSocketAddress local, InetSocketAddress remote, DoubleSupplier jitter) {
         this.binary = settings.codec().framing() == MessageCodec.Framing.LENGTH_PREFIXED;
         this.core = new Core<>(this, settings, listener, hello, client, local, remote, jitter);
+        SessionPolicy sessions = settings.sessions();
+        if (sessions != null) {
+            // As a manager with this policy gives its connections: a client asks for a new session, a server keeps
+            // a session table of its own (this connection's), with ids and epoch from a generator seeded with 0.
+            SessionLink<M> link = client ? SessionLink.client(new ClientSession<>(sessions))
+                    : SessionLink.server(new SessionTable<>(sessions, new Random(0)), () -> { });
+            link.attach(core, listener, () -> now);
+        }
         try {
             core.start();
         } catch (IOException e) {
@@ -600,6 +612,25 @@ public final class EmbeddedConnection<M> implements AutoCloseable {
          */
         public Builder<M> closeTimeout(Duration closeTimeout) {
             options.closeTimeout(closeTimeout);
+            return this;
+        }
+
+        /**
+         * See {@link ConnectionManager.Builder#sessions}: the connection keeps a session as one of such a manager's
+         * would. A client side asks for a new session in its HELLO and opens when the test writes the SESSION
+         * frame ({@link SessionFrames#started}); a server side answers the session request in the peer's HELLO
+         * ({@link SessionFrames#helloAskingForSession}) with a SESSION frame, from a session table of its own (ids
+         * and epoch drawn from a generator seeded with 0). Either side then numbers DATA, sends ACKs by count and
+         * by time on the fake clock, and completes delivery confirmations on the test's ACK frames
+         * ({@link Frame#ack}); session events go to the listener if it is a {@code SessionListener}. A server's
+         * lingering after an abnormal end, and its expiry, are the manager's work and are not simulated. Default:
+         * none.
+         *
+         * @param sessions the session policy, or null for none
+         * @return this builder
+         */
+        public Builder<M> sessions(@Nullable SessionPolicy sessions) {
+            options.sessions(sessions);
             return this;
         }
 

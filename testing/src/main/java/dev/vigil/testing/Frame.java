@@ -28,7 +28,11 @@ public record Frame(Type type, byte[] payload) {
         /** The answer to a PING, echoing its nonce. */
         PONG(2),
         /** The end of the connection: a 2-byte close code and a UTF-8 reason. */
-        CLOSE(3);
+        CLOSE(3),
+        /** A server's answer to a session request ({@link SessionFrames}). */
+        SESSION(4),
+        /** A session's cumulative count of the peer's DATA frames delivered: 8 bytes. */
+        ACK(5);
 
         private final int code;
 
@@ -121,6 +125,28 @@ public record Frame(Type type, byte[] payload) {
                 .array());
     }
 
+    /**
+     * An ACK frame (sessions, {@code docs/protocol.md} 5.4).
+     *
+     * @param delivered how many of the other side's DATA frames of the session were delivered
+     * @return the frame
+     */
+    public static Frame ack(long delivered) {
+        return new Frame(Type.ACK, ByteBuffer.allocate(8).putLong(delivered).array());
+    }
+
+    /**
+     * {@return the count an ACK frame carries}
+     *
+     * @throws IllegalStateException if this is not an ACK frame
+     */
+    public long ackCount() {
+        if (type != Type.ACK || payload.length != 8) {
+            throw new IllegalStateException("not an ACK frame: " + this);
+        }
+        return ByteBuffer.wrap(payload).getLong();
+    }
+
     /** {@return the frame as bytes on the wire: header and payload} */
     public byte[] encode() {
         return ByteBuffer.allocate(5 + payload.length).putInt(payload.length).put((byte) type.code).put(payload)
@@ -180,6 +206,8 @@ public record Frame(Type type, byte[] payload) {
                     + "]";
             case CLOSE -> payload.length >= 2 ? "CLOSE[" + closeKind() + ": " + closeText() + "]"
                     : "CLOSE[" + payload.length + " bytes]";
+            case SESSION -> "SESSION[" + payload.length + " bytes]";
+            case ACK -> payload.length == 8 ? "ACK[" + ackCount() + "]" : "ACK[" + payload.length + " bytes]";
         };
     }
 }

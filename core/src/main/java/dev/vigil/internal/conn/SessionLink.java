@@ -57,7 +57,7 @@ public final class SessionLink<M> {
     private final AtomicReference<byte @Nullable []> ack = new AtomicReference<>();
     private List<ReplayBuffer.Entry<M>> writing = List.of();
     private volatile boolean closeFrame;
-    private volatile long timerNext = Long.MAX_VALUE;
+    private final SessionAckTimer ackTimer = new SessionAckTimer();
 
     /**
      * A server connection's link.
@@ -253,8 +253,7 @@ public final class SessionLink<M> {
             return;
         }
         long deadline = ch.nextDeadline();
-        if (deadline < timerNext) {
-            timerNext = deadline;
+        if (ackTimer.arm(deadline)) {
             core().schedule(deadline);
         }
     }
@@ -398,9 +397,7 @@ public final class SessionLink<M> {
             return next;
         }
         requestAck(ch.onTimer(now));
-        long deadline = Math.min(next, ch.nextDeadline());
-        timerNext = deadline;
-        return deadline;
+        return ackTimer.fired(next, ch::nextDeadline);
     }
 
     // ---- the end (reader, after onClose) ----

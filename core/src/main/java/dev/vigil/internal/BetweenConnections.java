@@ -8,6 +8,7 @@ import dev.vigil.SessionPolicy;
 import dev.vigil.internal.conn.SessionSends;
 import dev.vigil.internal.session.ClientSession;
 import org.jetbrains.annotations.Nullable;
+import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -20,6 +21,26 @@ import java.util.function.Function;
  */
 final class BetweenConnections {
     private BetweenConnections() {
+    }
+
+    /**
+     * While disconnected, on the client's ticker: hands every held message back (fails its futures, logged once)
+     * when the oldest has waited longer than {@link SessionPolicy#replayAge()}, rather than at the next attempt.
+     *
+     * @param held the client's sessions, or null without them
+     * @param now  the ticker's time
+     * @param name the client's name, for the log
+     * @return the nanoseconds to wait at most before looking again
+     */
+    static long ageOut(SessionSends.@Nullable Shared<?> held, long now, String name) {
+        if (held == null) {
+            return Long.MAX_VALUE;
+        }
+        String aged = held.ageOut(now);
+        if (aged != null) {
+            LoggerFactory.getLogger(DefaultReconnectingClient.class).warn("{}: {}", name, aged);
+        }
+        return held.untilTooOld(now);
     }
 
     /** {@return the client's one session, shared by every connection its manager makes; null without sessions} */

@@ -281,20 +281,23 @@ public final class DefaultReconnectingClient<M> implements ReconnectingClient<M>
         }
     }
 
-    /** Waits until {@code deadline} on the ticker; returns {@code false} if the client is closing. */
+    /** Waits until {@code deadline} on the ticker, handing back held messages that outgrow the replay age. */
     private boolean pause(long deadline) {
-        lock.lock();
-        try {
-            long left;
-            while (!closing && (left = deadline - ticker.nanoTime()) > 0) {
-                ticker.awaitNanos(changed, left);
+        while (true) {
+            long wait = BetweenConnections.ageOut(sessions, ticker.nanoTime(), name); // outside the lock
+            lock.lock();
+            try {
+                long left = deadline - ticker.nanoTime();
+                if (closing || left <= 0) {
+                    return !closing;
+                }
+                ticker.awaitNanos(changed, Math.min(left, wait));
+            } catch (InterruptedException e) {
+                log.warn("{}: interrupted while waiting to reconnect; closing the client", name);
+                return false;
+            } finally {
+                lock.unlock();
             }
-            return !closing;
-        } catch (InterruptedException e) {
-            log.warn("{}: interrupted while waiting to reconnect; closing the client", name);
-            return false;
-        } finally {
-            lock.unlock();
         }
     }
 

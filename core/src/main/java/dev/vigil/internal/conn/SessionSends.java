@@ -9,6 +9,7 @@ import dev.vigil.MessageCodec;
 import dev.vigil.internal.session.ClientSession;
 import dev.vigil.internal.session.ReplayBuffer;
 import dev.vigil.internal.session.SessionChannel;
+import dev.vigil.internal.session.Settlement;
 import dev.vigil.internal.wire.OutBuffer;
 import org.jetbrains.annotations.Nullable;
 
@@ -208,6 +209,38 @@ public final class SessionSends<M> {
             if (live == link) {
                 live = null;
             }
+        }
+
+        /**
+         * {@return the nanoseconds until a held message outgrows the age bound; 0 if one has} While disconnected.
+         *
+         * @param now the client's ticker time
+         */
+        public long untilTooOld(long now) {
+            return session.untilTooOld(now);
+        }
+
+        /**
+         * While disconnected: hands every held message back (fails its futures) once the oldest outgrew the age
+         * bound; see {@link ClientSession#ageOut}.
+         *
+         * @param now the client's ticker time
+         * @return what happened, for the log; null if nothing outgrew the bound
+         */
+        public @Nullable String ageOut(long now) {
+            ClientSession.AgedOut<M> aged;
+            lock.lock();
+            try {
+                aged = session.ageOut(now);
+            } finally {
+                lock.unlock();
+            }
+            if (aged == null) {
+                return null;
+            }
+            SessionEvents.failWritten(aged.entries(), aged.error()); // never written: that fails first
+            Settlement.fail(aged.entries(), aged.error());
+            return aged.error().getMessage();
         }
 
         /**

@@ -1,6 +1,7 @@
 package dev.vigil.internal.session;
 
 import dev.vigil.ResumeFailure;
+import dev.vigil.SessionLostException;
 import dev.vigil.SessionPolicy;
 import org.jetbrains.annotations.Nullable;
 
@@ -73,6 +74,55 @@ public final class ClientSession<M> {
             }
             // The session ended meanwhile and was replaced: the send goes into the new one.
         }
+    }
+
+    /**
+     * Disconnected, on the client's ticker: {@return the nanoseconds until a held message outgrows the age bound,
+     * 0 if one has} With nothing held, the bound's length: a message held meanwhile cannot outgrow it sooner.
+     *
+     * @param now the ticker's time
+     */
+    public long untilTooOld(long now) {
+        long left = current.out().untilTooOld(now);
+        return left == Long.MAX_VALUE ? policy.replayAge().toNanos() + 1 : left;
+    }
+
+    /**
+     * Disconnected, on the client's ticker: once the oldest held message has waited longer than the age bound the
+     * session can no longer be replayed intact, and every held message is handed back now, not at a resume that may
+     * be far off. A named session stays overflowed: its next resume says so, is refused with
+     * {@code REPLAY_OVERFLOW} and hands back nothing more. A session the server never named (no connection yet) has
+     * nothing to resume and is replaced by a fresh one, which takes later sends.
+     *
+     * @param now the ticker's time
+     * @return the entries handed back and the error to fail them with, or null if no message outgrew the bound
+     */
+    public @Nullable AgedOut<M> ageOut(long now) {
+        Session<M> s = current;
+        String why = s.out().untilTooOld(now) == 0 ? s.out().checkAge(now) : null;
+        if (why == null) {
+            return null;
+        }
+        UUID id = s.id();
+        if (id == null) {
+            current = new Session<>(policy, null, 0); // before the hand-back, as in end()
+        }
+        List<ReplayBuffer.Entry<M>> back = s.out().handBack(-1, new ArrayList<>());
+        String detail = (id == null ? "before the first connection" : "session " + id) + ", disconnected: " + why
+                + "; " + back.size() + " unconfirmed messages handed back";
+        return new AgedOut<>(back, id == null ? new IOException(detail)
+                : new SessionLostException(id, ResumeFailure.REPLAY_OVERFLOW, detail));
+    }
+
+    /**
+     * What {@link #ageOut} handed back.
+     *
+     * @param entries the entries, oldest first: fail their futures with {@code error}
+     * @param error   a {@link SessionLostException} ({@code REPLAY_OVERFLOW}) for a named session, else an
+     *                {@link IOException}; its message says which message waited how long
+     * @param <M>     the type of messages
+     */
+    public record AgedOut<M>(List<ReplayBuffer.Entry<M>> entries, IOException error) {
     }
 
     /**

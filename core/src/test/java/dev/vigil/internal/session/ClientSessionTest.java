@@ -54,6 +54,37 @@ class ClientSessionTest {
     }
 
     @Test
+    void aNamedSessionDisconnectedPastTheReplayAgeHandsBackAtOnceAndItsResumeSaysOverflowed() throws Exception {
+        established(2, 0, 1);
+        long age = POLICY.replayAge().toNanos();
+        assertNull(client.ageOut(now + age), "not longer than the bound");
+        assertEquals(1, client.untilTooOld(now + age));
+
+        ClientSession.AgedOut<String> aged = client.ageOut(now + age + 1);
+
+        assertNotNull(aged);
+        assertEquals(List.of("m1", "m2"), messages(aged.entries()));
+        assertEquals(ResumeFailure.REPLAY_OVERFLOW, ((dev.vigil.SessionLostException) aged.error()).reason());
+        assertNull(client.ageOut(now + age + 2), "handed back once");
+        SessionWire.Request r = client.request();
+        assertTrue(r.overflowed());
+        assertEquals(1, r.delivered(), "the server's frames delivered still count");
+        ClientOutcome.Refused<String> refused = (ClientOutcome.Refused<String>) client.onAnswer(new SessionWire.Answer(
+                SessionWire.Outcome.REFUSED, ResumeFailure.REPLAY_OVERFLOW, true, UUID.randomUUID(), EPOCH, 1, 1));
+        assertEquals(List.of(), refused.handedBack(), "nothing is handed back twice");
+    }
+
+    @Test
+    void anUnnamedSessionPastTheReplayAgeIsReplacedByAFreshOne() throws Exception {
+        assertNotNull(client.current().out().appendOrOverflow("early", new byte[1], now));
+        ClientSession.AgedOut<String> aged = client.ageOut(now + POLICY.replayAge().toNanos() + 1);
+        assertNotNull(aged);
+        assertEquals(List.of("early"), messages(aged.entries()));
+        assertNotNull(client.hold("later", new byte[1], () -> now), "a fresh session takes later sends");
+        assertEquals(SessionWire.Request.fresh(), client.request());
+    }
+
+    @Test
     void aHoldThatRacesAGracefulEndLandsInTheNextSession() throws Exception {
         established(2, 0, 0);
         Session<String> first = client.current();

@@ -1,6 +1,5 @@
 package dev.vigil.internal.conn;
 
-import dev.vigil.BackpressurePolicy;
 import dev.vigil.CloseReason;
 import dev.vigil.CloseReason.Kind;
 import dev.vigil.Connection;
@@ -57,6 +56,7 @@ public final class SessionLink<M> {
     private final AtomicReference<byte @Nullable []> ack = new AtomicReference<>();
     private List<ReplayBuffer.Entry<M>> writing = List.of();
     private volatile boolean closeFrame;
+    private volatile @Nullable SessionFallback<M> fallback;
     private final SessionAckTimer ackTimer = new SessionAckTimer();
 
     /**
@@ -193,14 +193,11 @@ public final class SessionLink<M> {
         return false;
     }
 
-    /** The server keeps no sessions: what the client held goes out as plain DATA, with nobody to confirm it. */
+    /** The server keeps no sessions: what the client held goes out first as plain DATA, nobody confirming it. */
     private void withoutSession(ConnectionCore<M> c) {
         List<ReplayBuffer.Entry<M>> held = Objects.requireNonNull(client).end();
-        IOException none = new IOException("no session: " + c.remoteAddress() + " does not keep sessions");
-        for (ReplayBuffer.Entry<M> e : held) {
-            e.delivered().completeExceptionally(none);
-            c.outbound.enqueue(e.message(), e.written(), BackpressurePolicy.FAIL); // the reader must not wait
-        }
+        Settlement.fail(held, new IOException("no session: " + c.remoteAddress() + " does not keep sessions"));
+        fallback = held.isEmpty() ? null : new SessionFallback<>(held); // a writer takes it once the connection opened
     }
 
     /** A SESSION or ACK frame arrived. */
@@ -320,20 +317,22 @@ public final class SessionLink<M> {
     /** {@return whether the writer has session frames to write} Under the outbound lock. */
     boolean wantsWrite() {
         SessionChannel<M> ch = channel;
-        return ch != null && (ack.get() != null || ch.hasData());
+        return ch != null ? ack.get() != null || ch.hasData() : hasData();
     }
 
     /** {@return whether DATA frames wait to be written} (a CLOSE waits for them) */
     boolean hasData() {
         SessionChannel<M> ch = channel;
-        return ch != null && ch.hasData();
+        SessionFallback<M> fb = fallback;
+        return ch != null ? ch.hasData() : fb != null && fb.hasData();
     }
 
     /** Encodes the owed ACK, then up to {@code max} DATA frames (replay first); returns the frames encoded. */
     int encode(OutBuffer out, int max) {
         SessionChannel<M> ch = channel;
         if (ch == null) {
-            return 0;
+            SessionFallback<M> fb = fallback;
+            return fb == null ? 0 : fb.encode(out, max);
         }
         byte[] owed = ack.getAndSet(null);
         List<ReplayBuffer.Entry<M>> next = ch.pull(max);
@@ -349,12 +348,7 @@ public final class SessionLink<M> {
             frames++;
         }
         for (ReplayBuffer.Entry<M> e : next) {
-            byte[] p = e.payload();
-            out.ensure(Wire.HEADER + p.length);
-            Wire.putInt(out.buf, out.size, p.length);
-            out.buf[out.size + 4] = Wire.DATA;
-            System.arraycopy(p, 0, out.buf, out.size + Wire.HEADER, p.length);
-            out.size += Wire.HEADER + p.length;
+            SessionFallback.data(out, e.payload());
             frames++;
         }
         writing = next;
@@ -363,6 +357,10 @@ public final class SessionLink<M> {
 
     /** The writer wrote what {@link #encode} gave it (after a failed write the frames stay for the replay). */
     void written() {
+        SessionFallback<M> fb = fallback;
+        if (fb != null) {
+            fb.written();
+        }
         for (ReplayBuffer.Entry<M> e : writing) {
             e.written().complete(null);
         }

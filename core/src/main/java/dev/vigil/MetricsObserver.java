@@ -83,4 +83,35 @@ public interface MetricsObserver {
      */
     default void rtt(Connection<?> connection, Duration rtt) {
     }
+
+    /**
+     * A session resumed on this connection (sessions, see {@link SessionPolicy}): on the server that took the resume
+     * and on the client that asked, on the connection's reader.
+     *
+     * @param connection       the connection the session carries on on
+     * @param replayedToPeer   DATA frames this side sends again
+     * @param replayedFromPeer DATA frames the peer sends again
+     */
+    default void sessionResumed(Connection<?> connection, long replayedToPeer, long replayedFromPeer) {
+    }
+
+    /**
+     * A session could not be resumed; a new one started on this connection. Both sides, on the reader.
+     *
+     * @param connection the connection the new session starts on
+     * @param reason     why
+     * @param handedBack messages of the old session handed back to this side's application
+     */
+    default void sessionResumeFailed(Connection<?> connection, ResumeFailure reason, int handedBack) {
+    }
+
+    /**
+     * The peer confirmed delivering messages of this side's session (an ACK, or the count in a resume): their
+     * {@link Delivery#delivered()} futures complete. On the reader.
+     *
+     * @param connection the connection the count came on
+     * @param messages   how many messages the count confirmed, at least 1
+     */
+    default void deliveryConfirmed(Connection<?> connection, int messages) {
+    }
 }

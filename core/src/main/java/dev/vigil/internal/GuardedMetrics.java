@@ -3,6 +3,7 @@ package dev.vigil.internal;
 import dev.vigil.CloseReason;
 import dev.vigil.Connection;
 import dev.vigil.MetricsObserver;
+import dev.vigil.ResumeFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,6 +81,33 @@ final class GuardedMetrics implements MetricsObserver {
     public void sent(Connection<?> connection, int frames, int bytes) {
         try {
             observer.sent(connection, frames, bytes);
+        } catch (RuntimeException e) {
+            failed(e);
+        }
+    }
+
+    @Override
+    public void sessionResumed(Connection<?> connection, long replayedToPeer, long replayedFromPeer) {
+        try {
+            observer.sessionResumed(connection, replayedToPeer, replayedFromPeer);
+        } catch (RuntimeException e) {
+            failed(e);
+        }
+    }
+
+    @Override
+    public void sessionResumeFailed(Connection<?> connection, ResumeFailure reason, int handedBack) {
+        try {
+            observer.sessionResumeFailed(connection, reason, handedBack);
+        } catch (RuntimeException e) {
+            failed(e);
+        }
+    }
+
+    @Override
+    public void deliveryConfirmed(Connection<?> connection, int messages) {
+        try {
+            observer.deliveryConfirmed(connection, messages);
         } catch (RuntimeException e) {
             failed(e);
         }

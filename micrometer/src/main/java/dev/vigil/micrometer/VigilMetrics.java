@@ -5,6 +5,7 @@ import dev.vigil.Connection;
 import dev.vigil.ConnectionManager;
 import dev.vigil.ConnectionStats;
 import dev.vigil.MetricsObserver;
+import dev.vigil.ResumeFailure;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,6 +48,17 @@ import java.util.concurrent.ConcurrentHashMap;
  *       falling behind shows here first)</td></tr>
  *   <tr><td>{@code vigil.rtt}</td><td>timer</td><td></td>
  *       <td>round-trip times measured by heartbeats, one sample per PONG</td></tr>
+ *   <tr><td>{@code vigil.sessions.resumed}</td><td>counter</td><td></td>
+ *       <td>sessions resumed on a new connection (sessions only; both sides count their own)</td></tr>
+ *   <tr><td>{@code vigil.sessions.replayed}</td><td>counter (frames)</td><td>{@code direction}</td>
+ *       <td>DATA frames sent again after resumes: {@code direction=sent} by this side, {@code received} from the
+ *       peer</td></tr>
+ *   <tr><td>{@code vigil.sessions.resume.failed}</td><td>counter</td><td>{@code reason}</td>
+ *       <td>resumes refused, by {@link ResumeFailure}</td></tr>
+ *   <tr><td>{@code vigil.sessions.handed.back}</td><td>counter (messages)</td><td></td>
+ *       <td>messages handed back to the application by refused resumes</td></tr>
+ *   <tr><td>{@code vigil.messages.delivered}</td><td>counter (messages)</td><td></td>
+ *       <td>messages the peer confirmed delivering (their {@code Delivery.delivered()} completed)</td></tr>
  *   </tbody>
  * </table>
  *
@@ -88,6 +100,12 @@ public final class VigilMetrics implements MetricsObserver {
     private final Counter bytesReceived;
     private final Counter bytesSent;
     private final Timer rtt;
+    private final Counter resumed;
+    private final Counter replayedSent;
+    private final Counter replayedReceived;
+    private final Map<ResumeFailure, Counter> resumeFailed = new EnumMap<>(ResumeFailure.class);
+    private final Counter handedBack;
+    private final Counter delivered;
 
     /**
      * Registers the meters with no tags of their own.
@@ -135,6 +153,24 @@ public final class VigilMetrics implements MetricsObserver {
                 .baseUnit("bytes").tags(common).register(registry);
         rtt = Timer.builder("vigil.rtt").description("Round-trip times measured by heartbeats (PING to PONG)")
                 .tags(common).register(registry);
+        resumed = Counter.builder("vigil.sessions.resumed").description("Sessions resumed on a new connection")
+                .tags(common).register(registry);
+        replayedSent = Counter.builder("vigil.sessions.replayed").description("DATA frames sent again after resumes")
+                .baseUnit("frames").tags(common).tag("direction", "sent").register(registry);
+        replayedReceived = Counter.builder("vigil.sessions.replayed")
+                .description("DATA frames sent again after resumes").baseUnit("frames").tags(common)
+                .tag("direction", "received").register(registry);
+        for (ResumeFailure reason : ResumeFailure.values()) {
+            resumeFailed.put(reason, Counter.builder("vigil.sessions.resume.failed")
+                    .description("Resumes refused, by reason").tags(common).tag("reason", reason.name())
+                    .register(registry));
+        }
+        handedBack = Counter.builder("vigil.sessions.handed.back")
+                .description("Messages handed back to the application by refused resumes").baseUnit("messages")
+                .tags(common).register(registry);
+        delivered = Counter.builder("vigil.messages.delivered")
+                .description("Messages the peer confirmed delivering").baseUnit("messages").tags(common)
+                .register(registry);
     }
 
     private static double queued(Set<Connection<?>> open) {
@@ -183,6 +219,24 @@ public final class VigilMetrics implements MetricsObserver {
     @Override
     public void rtt(Connection<?> connection, Duration rtt) {
         this.rtt.record(rtt);
+    }
+
+    @Override
+    public void sessionResumed(Connection<?> connection, long replayedToPeer, long replayedFromPeer) {
+        resumed.increment();
+        replayedSent.increment(replayedToPeer);
+        replayedReceived.increment(replayedFromPeer);
+    }
+
+    @Override
+    public void sessionResumeFailed(Connection<?> connection, ResumeFailure reason, int handedBack) {
+        resumeFailed.get(reason).increment();
+        this.handedBack.increment(handedBack);
+    }
+
+    @Override
+    public void deliveryConfirmed(Connection<?> connection, int messages) {
+        delivered.increment(messages);
     }
 
     @Override

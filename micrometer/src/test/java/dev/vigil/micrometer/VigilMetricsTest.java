@@ -7,7 +7,10 @@ import dev.vigil.ConnectionClosedException;
 import dev.vigil.ConnectionListener;
 import dev.vigil.ConnectionManager;
 import dev.vigil.HeartbeatPolicy;
+import dev.vigil.Delivery;
 import dev.vigil.MessageCodec;
+import dev.vigil.ResumeFailure;
+import dev.vigil.SessionPolicy;
 import dev.vigil.testsupport.Logs;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -18,6 +21,8 @@ import org.slf4j.event.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -159,6 +164,50 @@ class VigilMetricsTest {
         } finally {
             release.countDown();
         }
+    }
+
+    @Test
+    @Timeout(30)
+    void deliveriesConfirmedByThePeerAreCountedOnTheSendingSide() throws Exception {
+        try (ConnectionManager<String> server = ConnectionManager.builder(MessageCodec.utf8())
+                .sessions(SessionPolicy.defaults()).build();
+             ConnectionManager<String> client = ConnectionManager.builder(MessageCodec.utf8())
+                     .sessions(SessionPolicy.defaults()).metrics(new VigilMetrics(registry)).build()) {
+            Connection<String> c = client.connect(server.bind(ANY_PORT));
+            List<Delivery> deliveries = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                deliveries.add(c.sendConfirmed("m" + i));
+            }
+            for (Delivery d : deliveries) {
+                d.delivered().get(10, TimeUnit.SECONDS);
+            }
+            await(() -> counter("vigil.messages.delivered") == 100,
+                    () -> "delivered: " + counter("vigil.messages.delivered"));
+            assertEquals(0, counter("vigil.sessions.resumed"));
+        }
+    }
+
+    @Test
+    void resumesReplaysAndRefusalsByReasonGoToTheirCounters() {
+        VigilMetrics metrics = new VigilMetrics(registry, Tags.of("manager", "gateway"));
+        for (ResumeFailure reason : ResumeFailure.values()) {
+            assertEquals(0, registry.get("vigil.sessions.resume.failed").tag("reason", reason.name()).counter()
+                    .count(), "every reason's counter exists from the start");
+        }
+        metrics.sessionResumed(null, 3, 5);
+        metrics.sessionResumed(null, 1, 0);
+        metrics.sessionResumeFailed(null, ResumeFailure.EPOCH_CHANGED, 7);
+        metrics.deliveryConfirmed(null, 4);
+
+        assertEquals(2, counter("vigil.sessions.resumed"));
+        assertEquals(4, registry.get("vigil.sessions.replayed").tag("direction", "sent").counter().count());
+        assertEquals(5, registry.get("vigil.sessions.replayed").tag("direction", "received").counter().count());
+        assertEquals(1, registry.get("vigil.sessions.resume.failed").tag("reason", "EPOCH_CHANGED").counter()
+                .count());
+        assertEquals(0, registry.get("vigil.sessions.resume.failed").tag("reason", "EXPIRED").counter().count());
+        assertEquals(7, counter("vigil.sessions.handed.back"));
+        assertEquals(4, counter("vigil.messages.delivered"));
+        assertEquals("gateway", registry.get("vigil.sessions.resumed").counter().getId().getTag("manager"));
     }
 
     private double counter(String name) {

@@ -5,6 +5,7 @@ import dev.vigil.ConnectionState;
 import dev.vigil.Delivery;
 import dev.vigil.HeartbeatPolicy;
 import dev.vigil.MessageCodec;
+import dev.vigil.MetricsObserver;
 import dev.vigil.ResumeFailure;
 import dev.vigil.SessionListener;
 import dev.vigil.SessionPolicy;
@@ -110,13 +111,32 @@ class EmbeddedSessionTest {
     @Test
     void aServerRefusesAResumeItCannotKnowAndStartsANewSession() {
         SessionEvents listener = new SessionEvents();
-        EmbeddedConnection<String> c = server(listener);
+        List<String> metrics = new ArrayList<>();
+        EmbeddedConnection<String> c = EmbeddedConnection.builder(MessageCodec.utf8(), listener).heartbeat(SLOW_BEATS)
+                .sessions(POLICY).metrics(new MetricsObserver() {
+                    @Override
+                    public void sessionResumeFailed(Connection<?> connection, ResumeFailure reason, int handedBack) {
+                        metrics.add("failed " + reason + " " + handedBack);
+                    }
+
+                    @Override
+                    public void deliveryConfirmed(Connection<?> connection, int messages) {
+                        metrics.add("delivered " + messages);
+                    }
+                }).build();
         c.writeInbound(SessionFrames.helloResuming(Hello.basic(), ID, 7, 0, 3));
 
         SessionFrames.Answer answer = SessionFrames.answer(c.readFrame());
         assertEquals(SessionFrames.Outcome.REFUSED, answer.outcome());
         assertEquals(ResumeFailure.EPOCH_CHANGED, answer.reason(), "a session of another epoch");
         assertFalse(answer.countsKnown());
+        assertEquals(List.of("failed EPOCH_CHANGED 0"), metrics);
+
+        c.connection().sendConfirmed("a");
+        c.connection().sendConfirmed("b");
+        c.readFrames();
+        c.writeFrame(Frame.ack(2));
+        assertEquals(List.of("failed EPOCH_CHANGED 0", "delivered 2"), metrics);
     }
 
     @Test

@@ -22,7 +22,7 @@ final class FrameWriter<M> {
     private final ConnectionCore<M> core;
     private final MessageCodec<M> codec;
     private final Framing framing;
-    private final MetricsObserver metrics;
+    final MetricsObserver metrics; // the session part reports through it too
     private final Clock clock;
     final OutBuffer buffer = new OutBuffer();
     /** The messages being written: message at {@code 2i}, its future at {@code 2i + 1}. */

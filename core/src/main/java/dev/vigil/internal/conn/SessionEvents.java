@@ -37,12 +37,12 @@ final class SessionEvents {
         switch (admission) {
             case Admission.Started<M, Connection<M>> s -> started(c, listener, s.link());
             case Admission.Resumed<M, Connection<M>> r -> {
-                Settlement.confirm(r.released());
+                confirm(c, r.released());
                 displace(r.displaced(), c);
                 resumed(c, listener, r.link(), r.replayedToPeer(), r.replayedFromPeer());
             }
             case Admission.Refused<M, Connection<M>> r -> {
-                Settlement.confirm(r.released());
+                confirm(c, r.released());
                 displace(r.displaced(), c);
                 refused(c, listener, r.old(), r.reason(), r.detail(), r.handedBack());
                 started(c, listener, r.link());
@@ -52,7 +52,7 @@ final class SessionEvents {
     }
 
     static <M> void client(ConnectionCore<M> c, @Nullable SessionListener<M> listener, ClientOutcome<M> outcome) {
-        Settlement.confirm(outcome.released());
+        confirm(c, outcome.released());
         switch (outcome) {
             case ClientOutcome.Started<M> s -> started(c, listener, s.link());
             case ClientOutcome.Resumed<M> r -> resumed(c, listener, r.link(), r.replayedToPeer(), r.replayedFromPeer());
@@ -78,6 +78,7 @@ final class SessionEvents {
         log.info("{}: session {} resumed: {} frames replayed to the peer, {} from it", c.logName(), id, toPeer,
                 fromPeer);
         VigilEvents.sessionResumed(c, id, toPeer, fromPeer);
+        c.outbound.writer.metrics.sessionResumed(c, toPeer, fromPeer);
         SessionListener<M> l = listener;
         if (l != null) {
             c.dispatch.call("onResumed", () -> l.onResumed(c, id, toPeer, fromPeer));
@@ -88,6 +89,7 @@ final class SessionEvents {
                                     ResumeFailure reason, String detail, List<ReplayBuffer.Entry<M>> back) {
         log.warn("{}: {}", c.logName(), detail);
         VigilEvents.sessionResumeFailed(c, old, reason, back.size());
+        c.outbound.writer.metrics.sessionResumeFailed(c, reason, back.size());
         List<M> messages = Settlement.handBack(back, old, reason, detail);
         failWritten(back, new ConnectionClosedException(CloseReason.local(Kind.CLOSED_LOCALLY, detail)));
         SessionListener<M> l = listener;
@@ -102,6 +104,14 @@ final class SessionEvents {
         }
     }
 
+
+    /** The peer's count covered these: their delivery futures complete, and the metrics hear how many. */
+    static <M> void confirm(ConnectionCore<M> c, List<ReplayBuffer.Entry<M>> released) {
+        if (!released.isEmpty()) {
+            Settlement.confirm(released);
+            c.outbound.writer.metrics.deliveryConfirmed(c, released.size());
+        }
+    }
 
     static <M> void failWritten(List<ReplayBuffer.Entry<M>> entries, Throwable error) {
         for (ReplayBuffer.Entry<M> e : entries) {

@@ -223,7 +223,7 @@ public final class SessionLink<M> {
             if (ch == null) {
                 throw new Fatal(Kind.PROTOCOL_ERROR, "expected a SESSION frame, got ACK");
             }
-            Settlement.confirm(ch.onAck(b, off, len));
+            SessionEvents.confirm(core(), ch.onAck(b, off, len));
             sends().signalRoom();
         } catch (SessionProtocolException e) {
             throw new Fatal(Kind.PROTOCOL_ERROR, e.getMessage());

@@ -5,16 +5,21 @@ import dev.vigil.Connection;
 import dev.vigil.ConnectionListener;
 import dev.vigil.ConnectionManager;
 import dev.vigil.ConnectionState;
+import dev.vigil.Delivery;
 import dev.vigil.HeartbeatPolicy;
 import dev.vigil.MessageCodec;
+import dev.vigil.SessionPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The examples of {@code docs/testing.md}, compiled and run: if this changes, change the document. */
 class TestingGuideTest {
@@ -63,6 +68,27 @@ class TestingGuideTest {
         CloseReason reason = events.next(RecordingListener.Close.class).reason();
         assertEquals(CloseReason.Kind.HEARTBEAT_TIMEOUT, reason.kind());
         events.assertNoMore();
+    }
+
+    // --- docs/testing.md, "Testing a session listener" ---
+    @Test
+    void theAnswerCarriesTheCountAndThePeersAckConfirmsDelivery() throws Exception {
+        EmbeddedConnection<String> c = EmbeddedConnection.builder(MessageCodec.utf8(), new Greeter())
+                .sessions(SessionPolicy.defaults())
+                .build();
+        c.writeInbound(SessionFrames.helloAskingForSession(Hello.basic()));
+        assertEquals(SessionFrames.Outcome.STARTED, SessionFrames.answer(c.readFrame()).outcome());
+
+        c.writeFrame(Frame.data("ping"));                  // delivered: the greeter answers
+        List<Frame> out = c.readFrames();
+        assertEquals(1, out.get(0).ackCount());            // the count rides ahead of the answer
+        assertEquals("pong", out.get(1).text());
+
+        Delivery d = c.connection().sendConfirmed("news");
+        assertEquals("news", c.readFrame().text());
+        assertFalse(d.delivered().isDone());               // written, not yet confirmed
+        c.writeFrame(Frame.ack(2));                        // the peer delivered "pong" and "news"
+        assertTrue(d.delivered().isDone());
     }
 
     // --- docs/testing.md, "Over real sockets: FaultProxy" ---

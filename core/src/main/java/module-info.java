@@ -16,6 +16,5 @@ module dev.vigil {
     exports dev.vigil.internal to dev.vigil.testing;
     exports dev.vigil.internal.conn to dev.vigil.testing;
     exports dev.vigil.internal.heartbeat to dev.vigil.testing;
-    exports dev.vigil.internal.session to dev.vigil.testing;
     exports dev.vigil.internal.wire to dev.vigil.testing;
 }

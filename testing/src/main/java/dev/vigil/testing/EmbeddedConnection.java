@@ -14,9 +14,7 @@ import dev.vigil.internal.Managers;
 import dev.vigil.internal.Settings;
 import dev.vigil.internal.heartbeat.StallLedger;
 import dev.vigil.internal.conn.ConnectionCore;
-import dev.vigil.internal.conn.SessionLink;
-import dev.vigil.internal.session.ClientSession;
-import dev.vigil.internal.session.SessionTable;
+import dev.vigil.internal.conn.SessionLinks;
 import dev.vigil.internal.wire.InboundBuffer;
 import org.jetbrains.annotations.Nullable;
 
@@ -89,9 +87,7 @@ public final class EmbeddedConnection<M> implements AutoCloseable {
         if (sessions != null) {
             // As a manager with this policy gives its connections: a client asks for a new session, a server keeps
             // a session table of its own (this connection's), with ids and epoch from a generator seeded with 0.
-            SessionLink<M> link = client ? SessionLink.client(new ClientSession<>(sessions))
-                    : SessionLink.server(new SessionTable<>(sessions, new Random(0)), () -> { });
-            link.attach(core, listener, () -> now);
+            SessionLinks.<M>standalone(sessions, client, new Random(0)).attach(core, listener, () -> now);
         }
         try {
             core.start();

@@ -5,7 +5,9 @@ import dev.vigil.internal.wire.OutBuffer;
 import dev.vigil.internal.wire.Wire;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A client's held session messages on a connection to a server that keeps no sessions ({@code docs/protocol.md}
@@ -15,7 +17,8 @@ import java.util.List;
  * handshake, never blocks. Their delivery confirmations have failed already (nobody confirms them).
  *
  * <p>Threads: made on the reader; {@link #hasData} and {@link #encode} under the outbound lock, {@link #written} by
- * the writer, as the session's own frames.
+ * the writer, as the session's own frames; {@link #unwritten} on the reader when the connection ended (a frame
+ * written meanwhile completes its future first, and failing it then changes nothing).
  *
  * @param <M> the type of messages
  */
@@ -49,6 +52,23 @@ final class SessionFallback<M> {
             e.written().complete(null);
         }
         writing = List.of();
+    }
+
+    /**
+     * The connection ended: {@return what was never written, oldest first} (the caller fails it, outside the lock).
+     *
+     * @param lock the outbound lock, which guards what is held
+     */
+    List<ReplayBuffer.Entry<M>> unwritten(ReentrantLock lock) {
+        lock.lock();
+        try {
+            List<ReplayBuffer.Entry<M>> rest = new ArrayList<>(writing);
+            rest.addAll(held);
+            held.clear();
+            return rest;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Appends one DATA frame carrying {@code payload}. */

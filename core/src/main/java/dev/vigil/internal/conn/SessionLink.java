@@ -409,6 +409,10 @@ public final class SessionLink<M> {
         SessionChannel<M> ch = channel;
         awaitingAnswer = false;
         sends().signalRoom();
+        SessionFallback<M> fb = fallback;
+        if (fb != null) {
+            SessionEvents.failWritten(fb.unwritten(core().outbound.lock), new ConnectionClosedException(reason));
+        }
         if (ch == null) {
             return;
         }

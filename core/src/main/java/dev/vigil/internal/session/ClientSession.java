@@ -167,6 +167,7 @@ public final class ClientSession<M> {
                             + current.id() + " (expected: RESUMED or REFUSED)");
                 }
                 current.name(answer.id(), answer.epoch());
+                out.forgetOverflow(); // sends before the first connection that did not fit failed; the rest go out
                 return new ClientOutcome.Started<>(new Link<>(current, cursor, new AckCursor<>(out, 0)), List.of());
             }
             case RESUMED -> {

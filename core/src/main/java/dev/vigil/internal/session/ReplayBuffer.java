@@ -315,6 +315,19 @@ public final class ReplayBuffer<M> {
                 + maxBytes + " bytes)";
     }
 
+    /**
+     * A session the server had not named yet starts now: there is nothing to replay intact, so an overflow before it
+     * (whose sends failed at once) no longer matters; what the buffer holds goes out, and sends are taken again.
+     */
+    public void forgetOverflow() {
+        lock.lock();
+        try {
+            overflow = null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** {@return why the buffer overflowed, or null} */
     public @Nullable String overflow() {
         lock.lock();

@@ -75,6 +75,21 @@ class ClientSessionTest {
     }
 
     @Test
+    void anOverflowBeforeTheFirstConnectionDoesNotOutliveTheSessionsStart() throws Exception {
+        for (int i = 1; i <= 5; i++) {
+            assertNotNull(client.current().out().appendOrOverflow("m" + i, new byte[1], now));
+        }
+        assertNull(client.current().out().appendOrOverflow("m6", new byte[1], now), "replayMessages 5");
+        assertEquals(SessionWire.Request.fresh(), client.request());
+        ClientOutcome.Started<String> s = (ClientOutcome.Started<String>) client.onAnswer(started());
+
+        assertEquals(List.of("m1", "m2", "m3", "m4", "m5"),
+                messages(client.current().out().next(s.link().acks().last(), 10)), "what fitted goes out");
+        s.link().acks().onAck(5);
+        assertEquals(ReplayBuffer.Room.OK, client.current().out().room(1), "the new session takes sends again");
+    }
+
+    @Test
     void anUnnamedSessionPastTheReplayAgeIsReplacedByAFreshOne() throws Exception {
         assertNotNull(client.current().out().appendOrOverflow("early", new byte[1], now));
         ClientSession.AgedOut<String> aged = client.ageOut(now + POLICY.replayAge().toNanos() + 1);

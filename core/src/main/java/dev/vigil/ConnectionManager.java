@@ -313,6 +313,19 @@ public interface ConnectionManager<M> extends AutoCloseable {
         Builder<M> tcpNoDelay(boolean tcpNoDelay);
 
         /**
+         * Makes every connection's reader spin for up to {@code readSpin} before it blocks in a socket read: it polls
+         * for waiting bytes (yielding its carrier every few polls), so an answer that comes within the spin is read
+         * without the park and wake-up of a blocked virtual thread. For a few latency-critical connections on a
+         * machine with cores to spare: while it spins a reader keeps a carrier thread (a core) busy, so on a small
+         * machine, or with many connections, it costs throughput and may cost latency. See
+         * {@code docs/tuning.md} for the measured effect. Default {@link Duration#ZERO}: off.
+         *
+         * @param readSpin zero (off) to 10 ms
+         * @return this builder
+         */
+        Builder<M> readSpin(Duration readSpin);
+
+        /**
          * Sets how many connections a server accepts at once, counting those still in their handshake; one more is
          * refused before it gets a thread, with {@link CloseReason.Kind#REJECTED}. Client connections made by
          * {@link #connect} do not count. Default: no limit.

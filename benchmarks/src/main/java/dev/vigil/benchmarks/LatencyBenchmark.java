@@ -24,7 +24,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * Request and response on one connection: the benchmark thread sends a frame and parks until the client's I/O
  * thread has received its echo and unparked it. Every invocation is timed (JMH SampleTime); the report gives p50,
- * p99 and p99.9.
+ * p99 and p99.9. {@code -p impl=vigil-spin} measures Vigil with {@code readSpin} on both sides (docs/tuning.md).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)

@@ -38,6 +38,7 @@ public final class ManagerBuilder<M> implements ConnectionManager.Builder<M> {
     private Duration closeTimeout = Duration.ofSeconds(5);
     private Duration shutdownGrace = Duration.ofSeconds(10);
     private boolean tcpNoDelay = true;
+    private Duration readSpin = Duration.ZERO;
     private int maxConnections = Integer.MAX_VALUE;
     private int maxConnectionsPerAddress = Integer.MAX_VALUE;
     private @Nullable ConnectionFilter connectionFilter;
@@ -126,6 +127,12 @@ public final class ManagerBuilder<M> implements ConnectionManager.Builder<M> {
     }
 
     @Override
+    public ConnectionManager.Builder<M> readSpin(Duration readSpin) {
+        this.readSpin = readSpin;
+        return this;
+    }
+
+    @Override
     public ConnectionManager.Builder<M> maxConnections(int maxConnections) {
         this.maxConnections = maxConnections;
         return this;
@@ -190,7 +197,7 @@ public final class ManagerBuilder<M> implements ConnectionManager.Builder<M> {
         ConnectionListener<M> watched = presence == null ? listener : PresenceHooks.observe(presence, listener);
         ConnectionManager<M> manager = Managers.create(new Settings<>(codec, watched, heartbeat,
                 minPeerPingInterval, maxPingStrikes, maxFrameSize, maxQueuedMessages, backpressure, connectTimeout,
-                handshakeTimeout, closeTimeout, shutdownGrace, tcpNoDelay, maxConnections,
+                handshakeTimeout, closeTimeout, shutdownGrace, tcpNoDelay, readSpin, maxConnections,
                 maxConnectionsPerAddress, connectionFilter, tls, metrics, sessions, Managers.guards(limits)));
         return backplane == null ? manager : PresenceHooks.clustered(manager, codec, backplane);
     }

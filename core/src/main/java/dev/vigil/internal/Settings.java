@@ -21,10 +21,13 @@ import org.jetbrains.annotations.Nullable;
 public record Settings<M>(MessageCodec<M> codec, ConnectionListener<M> listener, HeartbeatPolicy heartbeat,
                           Duration minPeerPingInterval, int maxPingStrikes, int maxFrameSize, int maxQueuedMessages,
                           BackpressurePolicy backpressure, Duration connectTimeout, Duration handshakeTimeout,
-                          Duration closeTimeout, Duration shutdownGrace, boolean tcpNoDelay, int maxConnections,
-                          int maxConnectionsPerAddress, @Nullable ConnectionFilter connectionFilter,
+                          Duration closeTimeout, Duration shutdownGrace, boolean tcpNoDelay, Duration readSpin,
+                          int maxConnections, int maxConnectionsPerAddress, @Nullable ConnectionFilter connectionFilter,
                           @Nullable SSLContext tls, MetricsObserver metrics,
                           @Nullable SessionPolicy sessions, ManagerGuards guards) {
+    /** The longest {@code readSpin}: past it a parked reader's wake-up (tens of microseconds) no longer matters. */
+    public static final Duration MAX_READ_SPIN = Duration.ofMillis(10);
+
     /**
      * Checks every setting at once.
      *
@@ -47,6 +50,10 @@ public record Settings<M>(MessageCodec<M> codec, ConnectionListener<M> listener,
         v.positive("handshakeTimeout", handshakeTimeout);
         v.positive("closeTimeout", closeTimeout);
         v.notNegative("shutdownGrace", shutdownGrace);
+        if (v.notNull("readSpin", readSpin)) {
+            v.check(!readSpin.isNegative() && readSpin.compareTo(MAX_READ_SPIN) <= 0, "readSpin", readSpin,
+                    "zero (off) to " + MAX_READ_SPIN);
+        }
         v.check(maxConnections >= 1, "maxConnections", maxConnections, "at least 1");
         v.check(maxConnectionsPerAddress >= 1, "maxConnectionsPerAddress", maxConnectionsPerAddress,
                 "at least 1");

@@ -29,15 +29,21 @@ public sealed interface EchoTransport extends AutoCloseable
     /**
      * {@return a new transport}
      *
-     * @param impl {@code vigil}, {@code netty} or {@code socket}
+     * @param impl {@code vigil}, {@code vigil-sessions}, {@code vigil-spin} (readers spin before they block),
+     *             {@code netty} or {@code socket}
      */
     static EchoTransport of(String impl) {
         return switch (impl.toLowerCase(Locale.ROOT)) {
             case "vigil" -> new VigilTransport();
-            case "vigil-sessions" -> new VigilTransport(dev.vigil.SessionPolicy.defaults());
+            case "vigil-sessions" -> new VigilTransport(dev.vigil.SessionPolicy.defaults(), Duration.ZERO);
+            // Readers spin up to 100 us (vigil-spin-<us>: that many) before they block (docs/tuning.md).
+            case "vigil-spin" -> new VigilTransport(null, Duration.ofNanos(100_000));
+            case String s when s.startsWith("vigil-spin-") ->
+                    new VigilTransport(null, Duration.ofNanos(1_000L * Integer.parseInt(s.substring(11))));
             case "netty" -> new NettyTransport();
             case "socket" -> new SocketTransport();
-            default -> throw new IllegalArgumentException("impl: " + impl + " (expected vigil, vigil-sessions, netty or socket)");
+            default -> throw new IllegalArgumentException("impl: " + impl
+                    + " (expected vigil, vigil-sessions, vigil-spin, netty or socket)");
         };
     }
 

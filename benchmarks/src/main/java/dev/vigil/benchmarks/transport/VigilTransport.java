@@ -28,18 +28,21 @@ final class VigilTransport implements EchoTransport {
     private Heartbeat clientHeartbeat;
     /** Sessions on both sides ({@code vigil-sessions}), or null (plain {@code vigil}). */
     private final SessionPolicy sessions;
+    /** How long readers spin before they block ({@code vigil-spin}), on both sides; zero: off. */
+    private final Duration readSpin;
 
     VigilTransport() {
-        this(null);
+        this(null, Duration.ZERO);
     }
 
-    VigilTransport(SessionPolicy sessions) {
+    VigilTransport(SessionPolicy sessions, Duration readSpin) {
         this.sessions = sessions;
+        this.readSpin = readSpin;
     }
 
     private ConnectionManager.Builder<byte[]> builder(Heartbeat heartbeat) {
         ConnectionManager.Builder<byte[]> b = ConnectionManager.builder(MessageCodec.bytes()).shutdownGrace(GRACE)
-                .sessions(sessions);
+                .sessions(sessions).readSpin(readSpin);
         if (heartbeat != null) {
             b.heartbeat(HeartbeatPolicy.fixed(heartbeat.interval(), heartbeat.timeout()));
         }

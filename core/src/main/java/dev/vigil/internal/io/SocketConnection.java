@@ -50,6 +50,7 @@ public final class SocketConnection<M> extends ConnectionCore<M> {
     private final InetSocketAddress localAddress;
     private final InetSocketAddress remoteAddress;
     private final Slot timer;
+    private final long readSpinNanos;
     private volatile @Nullable Thread readerThread;
     private volatile @Nullable OutputStream out;
 
@@ -64,6 +65,7 @@ public final class SocketConnection<M> extends ConnectionCore<M> {
         this.localAddress = (InetSocketAddress) socket.getLocalSocketAddress();
         this.remoteAddress = (InetSocketAddress) socket.getRemoteSocketAddress();
         this.timer = host.timerSlot(this);
+        this.readSpinNanos = settings.readSpin().toNanos();
     }
 
     /** Starts the reader virtual thread. */
@@ -72,7 +74,7 @@ public final class SocketConnection<M> extends ConnectionCore<M> {
             readerThread = Thread.currentThread();
             SocketReader.run(this, () -> {
                 out = socket.getOutputStream();
-                return socket.getInputStream();
+                return SpinningInput.wrap(socket.getInputStream(), raw.getInputStream(), readSpinNanos);
             });
         });
     }

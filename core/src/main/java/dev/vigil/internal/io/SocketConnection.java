@@ -70,7 +70,7 @@ public final class SocketConnection<M> extends ConnectionCore<M> implements Runn
         this.timer = host.timerSlot(this);
     }
 
-    /** {@return {@code local}, or an equal address an earlier connection holds (some 100 bytes fewer per connection)} */
+    /** {@return {@code local}, or an equal address an earlier connection holds (some 100 bytes less each)} */
     private static InetSocketAddress shared(InetSocketAddress local) {
         InetSocketAddress last = lastLocal;
         if (local.equals(last)) {

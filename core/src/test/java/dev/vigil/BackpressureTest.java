@@ -338,4 +338,47 @@ class BackpressureTest {
         System.gc();
         return runtime.totalMemory() - runtime.freeMemory();
     }
+
+    @Test
+    void underBlockASendFromAnotherConnectionsCallbackFailsInsteadOfWaiting() throws Exception {
+        Connection<byte[]> stalled = client(BackpressurePolicy.BLOCK);
+        // A second connection whose peer sends one message on open: its onMessage runs on that connection's reader.
+        ConnectionManager<byte[]> greeter = ConnectionManager.builder(MessageCodec.bytes())
+                .heartbeat(HeartbeatPolicy.none())
+                .listener(new ConnectionListener<>() {
+                    @Override
+                    public void onOpen(Connection<byte[]> connection) {
+                        connection.send(new byte[1]);
+                    }
+                })
+                .build();
+        resources.add(greeter);
+        CompletableFuture<Integer> acceptedBeforeFailure = new CompletableFuture<>();
+        ConnectionManager<byte[]> clients = ConnectionManager.builder(MessageCodec.bytes())
+                .heartbeat(HeartbeatPolicy.none())
+                .maxQueuedMessages(QUEUE)
+                .backpressure(BackpressurePolicy.BLOCK)
+                .build();
+        resources.add(clients);
+        clients.connect(greeter.bind(Loopback.anyPort()), new ConnectionListener<>() {
+            @Override
+            public void onMessage(Connection<byte[]> connection, byte[] message) {
+                for (int seq = 0; seq < 50_000; seq++) {
+                    CompletableFuture<Void> send = stalled.send(message(seq)); // would wait here if it acted as BLOCK
+                    if (send.isCompletedExceptionally()) {
+                        if (send.exceptionNow() instanceof RejectedExecutionException) {
+                            acceptedBeforeFailure.complete(seq);
+                        } else {
+                            acceptedBeforeFailure.completeExceptionally(send.exceptionNow());
+                        }
+                        return;
+                    }
+                }
+                acceptedBeforeFailure.completeExceptionally(new AssertionError("no send failed"));
+            }
+        }, null);
+        int accepted = acceptedBeforeFailure.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertTrue(accepted >= QUEUE, "the queue filled first: " + accepted + " sends accepted");
+        assertTrue(stalled.state().isOpen(), "a rejected send does not close the connection: " + stalled);
+    }
 }

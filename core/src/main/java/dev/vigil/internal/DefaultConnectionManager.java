@@ -13,6 +13,7 @@ import dev.vigil.internal.conn.SessionLink;
 import dev.vigil.internal.conn.SessionSends;
 import dev.vigil.internal.heartbeat.HeartbeatTimer;
 import dev.vigil.internal.heartbeat.LivenessJudge;
+import dev.vigil.internal.heartbeat.LocalPauses;
 import dev.vigil.internal.heartbeat.StallLedger;
 import dev.vigil.internal.io.SocketConnection;
 import dev.vigil.internal.session.ClientSession;
@@ -75,6 +76,8 @@ final class DefaultConnectionManager<M> implements ConnectionManager<M>, SocketC
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private final CompletableFuture<Boolean> shutdownDone = new CompletableFuture<>();
     private final AtomicBoolean intervalWarned = new AtomicBoolean();
+    /** Makes each connection's heartbeat judge; what they can share (a fixed policy's detector) is made once. */
+    private final LivenessJudge.Maker judges;
     /** The timer's ledger of this JVM's stalls, as every connection core reads it. */
     private final StallLedger stalls;
     /** The server's sessions, and their expiry timer; null without a session policy. */
@@ -91,6 +94,8 @@ final class DefaultConnectionManager<M> implements ConnectionManager<M>, SocketC
         this.metrics = GuardedMetrics.of(settings.metrics());
         this.stalls = new StallLedger(timer.localPauses());
         HeartbeatPolicy policy = settings.heartbeat();
+        this.judges = new LivenessJudge.Maker(policy, () -> ThreadLocalRandom.current().nextDouble(),
+                this::warnIntervalRaised);
         long interval = policy.interval().toMillis();
         long timeout = switch (policy) {
             case HeartbeatPolicy.Fixed fixed -> fixed.timeout().toMillis();
@@ -212,8 +217,7 @@ final class DefaultConnectionManager<M> implements ConnectionManager<M>, SocketC
             socket = ssl;
         }
         long id = CONNECTION_IDS.incrementAndGet();
-        LivenessJudge judge = new LivenessJudge(settings.heartbeat(), () -> ThreadLocalRandom.current().nextDouble(),
-                this::warnIntervalRaised);
+        LivenessJudge judge = judges.judge();
         SocketConnection<M> connection = new SocketConnection<>(settings, listener, judge, metrics,
                 ticker::nanoTime, id, client, hello, this, socket, raw);
         connection.attach(attachment);
@@ -234,8 +238,31 @@ final class DefaultConnectionManager<M> implements ConnectionManager<M>, SocketC
 
     @Override
     public SocketConnection.Slot timerSlot(ConnectionCore<M> connection) {
-        HeartbeatTimer.Entry entry = new HeartbeatTimer.Entry((now, pauses) -> connection.onTimer(now, stalls));
-        return deadline -> timer.schedule(entry, deadline);
+        return new TimerSlot(connection);
+    }
+
+    /** A connection's entry on the timer, its own task and its own handle: one small object per connection. */
+    private final class TimerSlot extends HeartbeatTimer.Entry implements SocketConnection.Slot {
+        private final ConnectionCore<M> connection;
+
+        TimerSlot(ConnectionCore<M> connection) {
+            this.connection = connection;
+        }
+
+        @Override
+        public long onTimer(long now, LocalPauses pauses) {
+            return connection.onTimer(now, stalls);
+        }
+
+        @Override
+        public void schedule(long deadline) {
+            timer.schedule(this, deadline);
+        }
+
+        @Override
+        public String toString() {
+            return connection.logName();
+        }
     }
 
     @Override

@@ -53,7 +53,6 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
     private final Clock clock;
     private final Framing framing;
     private final long id;
-    private final String name;
     private final boolean client;
     private final byte[] hello;
     private final long createdNanos;
@@ -92,7 +91,6 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
         this.clock = clock;
         this.framing = Framing.of(settings.codec().framing(), settings.maxFrameSize());
         this.id = id;
-        this.name = "conn-" + id;
         this.client = client;
         this.hello = hello;
         this.createdNanos = clock.nanoTime();
@@ -167,9 +165,7 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
 
     /** The read failed; {@code reason} says how (ignored if the connection is already ending). */
     public final void readFailed(CloseReason reason) {
-        if (closeReason.get() == null) {
-            abort(reason, false);
-        }
+        abort(reason, false); // a no-op if a reason came first
     }
 
     void open() throws Fatal {
@@ -201,6 +197,14 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
 
     /** Runs on the reader thread, once, whatever ended the connection; delivers {@code onClose} last. */
     public final void finish() {
+        try {
+            end();
+        } finally {
+            Guards.ownedBy(null); // even if a callback threw an Error: the thread's entry must not outlive it
+        }
+    }
+
+    private void end() {
         CloseReason reason = closeReason.get();
         if (reason == null) {
             abort(new CloseReason(Kind.IO_ERROR, false, "reader ended without a reason", null), false);
@@ -232,7 +236,6 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
         dispatch.close(reason, openCalled);
         opened.completeExceptionally(new ConnectionClosedException(reason));
         inbound.buffer.release();
-        Guards.ownedBy(null);
         terminated.complete(null);
     }
 
@@ -316,7 +319,6 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
         return closing.heartbeatTimeout(reason, now);
     }
 
-
     long closeDeadline() {
         return closing.deadline();
     }
@@ -342,7 +344,7 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
 
     /** {@return how log lines name this connection: {@code conn-42 /127.0.0.1:7000}} */
     public final String logName() {
-        return name + " " + remoteAddress();
+        return name() + " " + remoteAddress();
     }
 
     // ---- for the parts ----
@@ -356,7 +358,7 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
     }
 
     String name() {
-        return name;
+        return "conn-" + id; // made when needed: idle connections hold no string for it
     }
 
     Settings<M> settings() {
@@ -443,6 +445,6 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
 
     @Override
     public String toString() {
-        return "Connection[" + name + " " + (client ? "to " : "from ") + remoteAddress() + ", " + state + "]";
+        return "Connection[" + name() + " " + (client ? "to " : "from ") + remoteAddress() + ", " + state + "]";
     }
 }

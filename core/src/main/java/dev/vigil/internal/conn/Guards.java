@@ -13,7 +13,7 @@ import dev.vigil.internal.wire.Fatal;
 import org.jetbrains.annotations.Nullable;
 
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One connection's defences against a hostile peer, called by the core at a few points: per decoded frame (data
@@ -23,19 +23,28 @@ import java.util.concurrent.locks.ReentrantLock;
  * limit hit) nothing here allocates.
  *
  * <p>Threads: the per-frame and per-read calls come from the reader; {@link #onTimer} from the timer; the frame
- * progress guard, which both feed, is under a lock of its own.
+ * progress guard, which both feed, is under this object's monitor. The frame progress guard and the budget share
+ * are made on the first partial frame: a connection whose frames arrive whole holds neither.
  */
 final class Guards {
-    /** The connection whose reader (or event thread) the current thread is, if it is one of ours. */
-    private static final ThreadLocal<ConnectionCore<?>> OWNER = new ThreadLocal<>();
+    /**
+     * The connection each of our reader threads belongs to. A map, not a {@code ThreadLocal}: that would give every
+     * reader thread a map of its own (some 140 bytes per idle connection, against some 40 here).
+     */
+    private static final ConcurrentHashMap<Thread, ConnectionCore<?>> OWNERS = new ConcurrentHashMap<>();
 
     private final ConnectionCore<?> core;
     private final @Nullable RateGuard rate;
     private final ControlFrameGuard control;
-    private final @Nullable FrameProgressGuard progress;
-    private final ReentrantLock progressLock = new ReentrantLock();
+    private final ManagerGuards shared;
+    /**
+     * Made on the first partial frame, not before: an idle connection whose frames arrive whole never needs it.
+     * Guarded by {@code this} (the reader and the timer share it; nothing under the lock blocks).
+     */
+    private @Nullable FrameProgressGuard progress;
     private final @Nullable WriteProgressGuard writes;
-    private final PartialFrameBudget.Holder<ConnectionCore<?>> holder;
+    /** This connection's share of the manager's partial-frame budget: registered on the first partial frame too. */
+    private PartialFrameBudget.@Nullable Holder<ConnectionCore<?>> holder;
     /** What a data frame costs on the wire beyond its payload: its header, or a line's newline. */
     private final int frameOverhead;
     /** The reader stops decoding and reading until {@link #pausedUntil}: the peer is over its data rate. */
@@ -48,11 +57,9 @@ final class Guards {
         RateGuard r = new RateGuard(limits, now);
         this.rate = r.enabled() ? r : null;
         this.control = new ControlFrameGuard(limits, now);
-        this.progress = limits.frameDeadline().isZero() ? null
-                : new FrameProgressGuard(limits.frameDeadline().toNanos(), limits.minFrameDataRate());
+        this.shared = shared;
         this.writes = limits.writeDeadline().isZero() ? null
                 : new WriteProgressGuard(limits.writeDeadline().toNanos());
-        this.holder = shared.budget().register(core);
         this.frameOverhead = frameOverhead;
     }
 
@@ -61,15 +68,15 @@ final class Guards {
     /** The current thread is {@code core}'s reader (null: no longer): its sends to others must not block on them. */
     static void ownedBy(@Nullable ConnectionCore<?> core) {
         if (core == null) {
-            OWNER.remove();
+            OWNERS.remove(Thread.currentThread());
         } else {
-            OWNER.set(core);
+            OWNERS.put(Thread.currentThread(), core);
         }
     }
 
     /** {@return whether the current thread belongs to a connection other than {@code target}} */
     static boolean onAnotherConnection(ConnectionCore<?> target) {
-        ConnectionCore<?> owner = OWNER.get();
+        ConnectionCore<?> owner = OWNERS.get(Thread.currentThread());
         return owner != null && owner != target;
     }
 
@@ -128,19 +135,29 @@ final class Guards {
         if (pausing) {
             return; // the buffer still holds whole frames, not yet decoded: nothing to judge
         }
-        if (progress != null) {
-            Verdict v;
-            progressLock.lock();
-            try {
-                v = progress.afterRead(now, partialBytes, framesCompleted);
-            } finally {
-                progressLock.unlock();
+        Limits limits = shared.limits();
+        if (!limits.frameDeadline().isZero()) {
+            Verdict v = Verdict.CONTINUE;
+            synchronized (this) {
+                if (progress == null && partialBytes > 0) {
+                    progress = new FrameProgressGuard(limits.frameDeadline().toNanos(), limits.minFrameDataRate());
+                }
+                if (progress != null) { // before its first partial frame it would say CONTINUE, and hold nothing
+                    v = progress.afterRead(now, partialBytes, framesCompleted);
+                }
             }
             if (v instanceof Verdict.Close c) {
                 throw fatal(c.reason());
             }
         }
-        List<PartialFrameBudget.Eviction<ConnectionCore<?>>> evictions = holder.hold(partialBytes);
+        PartialFrameBudget.Holder<ConnectionCore<?>> h = holder;
+        if (h == null) {
+            if (partialBytes == 0) {
+                return; // nothing held, nothing to hold
+            }
+            h = holder = shared.budget().register(core);
+        }
+        List<PartialFrameBudget.Eviction<ConnectionCore<?>>> evictions = h.hold(partialBytes);
         if (evictions.isEmpty()) {
             return;
         }
@@ -159,7 +176,9 @@ final class Guards {
 
     /** The connection is over: what it held of the budget is given back. */
     void close() {
-        holder.close();
+        if (holder != null) {
+            holder.close();
+        }
     }
 
     // ---- the timer ----
@@ -186,15 +205,15 @@ final class Guards {
                 next = Math.min(next, writes.nextCheck(now));
             }
         }
-        if (progress != null && !pausing && readerWaiting) {
+        if (!pausing && readerWaiting) {
             Verdict v;
             long check;
-            progressLock.lock();
-            try {
+            synchronized (this) {
+                if (progress == null) {
+                    return next;
+                }
                 v = progress.check(now);
                 check = progress.nextCheck();
-            } finally {
-                progressLock.unlock();
             }
             if (v instanceof Verdict.Close c) {
                 core.heartbeatTimeout(c.reason(), now); // tells the peer why, without the timer blocking on it

@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -61,14 +62,32 @@ public final class HeartbeatTimer {
         long onTimer(long now, LocalPauses pauses);
     }
 
-    /** A task's place in the heap. One per task; moved, never re-allocated. */
-    public static final class Entry {
-        final Task task;
+    /**
+     * A task's place in the heap. One per task; moved, never re-allocated. A subclass may be its own task (one object
+     * per connection, not three): it overrides {@link #onTimer} and uses the constructor without a task.
+     */
+    public static class Entry implements Task {
+        private final @Nullable Task task;
         long deadline = STOP;
         int index = -1;
 
         public Entry(Task task) {
-            this.task = task;
+            this.task = Objects.requireNonNull(task, "task");
+        }
+
+        /** For a subclass that overrides {@link #onTimer}. */
+        protected Entry() {
+            this.task = null;
+        }
+
+        @Override
+        public long onTimer(long now, LocalPauses pauses) {
+            return Objects.requireNonNull(task, "an entry without a task overrides onTimer").onTimer(now, pauses);
+        }
+
+        @Override
+        public String toString() {
+            return String.valueOf(task == null ? getClass().getName() : task);
         }
     }
 
@@ -223,10 +242,10 @@ public final class HeartbeatTimer {
             due[i] = null;
             long next;
             try {
-                next = e.task.onTimer(now, pauses);
+                next = e.onTimer(now, pauses);
             } catch (RuntimeException | Error t) {
                 // A failing task must not stop every other connection's heartbeat.
-                log.error("heartbeat task {} failed; it is called again in one second", e.task, t);
+                log.error("heartbeat task {} failed; it is called again in one second", e, t);
                 next = now + TimeUnit.SECONDS.toNanos(1);
             }
             lock.lock();

@@ -6,7 +6,6 @@ import org.jetbrains.annotations.Nullable;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -23,8 +22,9 @@ import java.util.function.DoubleSupplier;
  * {@code interval}, never below the peer's announced minimum, from an injected source (tests make it
  * deterministic).
  *
- * <p>The detector may be fed gaps by the reader thread while the timer thread evaluates, so it sits behind a lock;
- * the rest is the evaluating thread's alone.
+ * <p>The detector may be fed gaps by the reader thread while the timer thread evaluates, so it sits behind this
+ * object's monitor (around a few field reads and writes that never block; no lock object per connection); the rest
+ * is the evaluating thread's alone.
  */
 final class Liveness {
 
@@ -56,7 +56,6 @@ final class Liveness {
         }
     }
 
-    private final ReentrantLock lock = new ReentrantLock();
     private final DoubleSupplier random;
     private Detector detector;
     private long peerMinimum;
@@ -87,21 +86,15 @@ final class Liveness {
 
     /** The PING interval before jitter, {@link Detector#NEVER} for none. */
     long pingAfter() {
-        lock.lock();
-        try {
+        synchronized (this) {
             return detector.pingAfter();
-        } finally {
-            lock.unlock();
         }
     }
 
     /** Records a gap between two signs of life (reader thread). */
     void record(long gapNanos) {
-        lock.lock();
-        try {
+        synchronized (this) {
             detector.record(gapNanos);
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -114,8 +107,7 @@ final class Liveness {
      * @return {@code null} when applied (or nothing to do), otherwise the message to refuse the peer with
      */
     @Nullable String applyPeerMinimum(long minNanos) {
-        lock.lock();
-        try {
+        synchronized (this) {
             long own = detector.pingAfter();
             if (own == Detector.NEVER || minNanos <= own) {
                 peerMinimum = Math.max(peerMinimum, Math.min(minNanos, own));
@@ -132,8 +124,6 @@ final class Liveness {
             detector = detector.withPingAfterAtLeast(minNanos);
             drawnFor = Long.MIN_VALUE;
             return null;
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -157,14 +147,11 @@ final class Liveness {
         long suspectAfter;
         long deadAfter;
         double jitter;
-        lock.lock();
-        try {
+        synchronized (this) {
             pingAfter = detector.pingAfter();
             suspectAfter = detector.suspectAfter();
             deadAfter = detector.deadAfter();
             jitter = detector.jitter();
-        } finally {
-            lock.unlock();
         }
         long silence = now - since;
         long stalled = pauses.stalledWithin(since, now);
@@ -225,22 +212,16 @@ final class Liveness {
      * verdict on the rest: {@code silent for 2.4s, 350ms of it in this JVM's own measured stalls (timeout 2.0s)}.
      */
     String explain(Verdict verdict) {
-        lock.lock();
-        try {
+        synchronized (this) {
             return detector.explain(verdict.judged(), verdict.stalled());
-        } finally {
-            lock.unlock();
         }
     }
 
     /** {@return the exception a heartbeat-timeout close carries as its cause, with the numbers of the verdict} */
     HeartbeatTimeoutException timeout(Verdict verdict, String message) {
         long dead;
-        lock.lock();
-        try {
+        synchronized (this) {
             dead = detector.deadAfter();
-        } finally {
-            lock.unlock();
         }
         return new HeartbeatTimeoutException(message, Duration.ofNanos(verdict.silence()), Duration.ofNanos(dead),
                 Duration.ofNanos(verdict.stalled()));

@@ -33,8 +33,37 @@ public final class LivenessJudge implements HeartbeatJudge {
      * @param intervalRaised told when a peer's minimum raises this side's PING interval
      */
     public LivenessJudge(HeartbeatPolicy policy, DoubleSupplier random, IntervalRaised intervalRaised) {
-        this.liveness = new Liveness(Detector.of(policy), random);
+        this(Detector.of(policy), random, intervalRaised);
+    }
+
+    private LivenessJudge(Detector detector, DoubleSupplier random, IntervalRaised intervalRaised) {
+        this.liveness = new Liveness(detector, random);
         this.intervalRaised = intervalRaised;
+    }
+
+    /**
+     * Makes the judges of one manager's connections. A detector that keeps no per-connection state (fixed, none) is
+     * made once and shared by all of them; a phi-accrual detector, which learns each peer's gaps, is one per judge.
+     */
+    public static final class Maker {
+        private final HeartbeatPolicy policy;
+        private final DoubleSupplier random;
+        private final IntervalRaised intervalRaised;
+        private final @Nullable Detector shared;
+
+        /** The arguments are as for {@link LivenessJudge#LivenessJudge}. */
+        public Maker(HeartbeatPolicy policy, DoubleSupplier random, IntervalRaised intervalRaised) {
+            this.policy = policy;
+            this.random = random;
+            this.intervalRaised = intervalRaised;
+            this.shared = policy instanceof HeartbeatPolicy.PhiAccrual ? null : Detector.of(policy);
+        }
+
+        /** {@return a judge for one more connection} */
+        public LivenessJudge judge() {
+            Detector detector = shared;
+            return new LivenessJudge(detector == null ? Detector.of(policy) : detector, random, intervalRaised);
+        }
     }
 
     @Override

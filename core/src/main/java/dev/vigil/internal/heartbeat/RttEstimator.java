@@ -7,16 +7,18 @@ import java.time.Duration;
 /**
  * Smooths RTT samples as TCP does (RFC 6298, section 2): the first sample sets SRTT to R and RTTVAR to R/2; later
  * ones set RTTVAR = 3/4 RTTVAR + 1/4 |SRTT - R| and then SRTT = 7/8 SRTT + 1/8 R. Written by one thread (the
- * connection's reader); readers elsewhere see the latest immutable snapshot.
+ * connection's reader); readers elsewhere get a consistent immutable snapshot. The snapshot is made when asked for,
+ * not kept: an idle connection holds five numbers, not an {@link RttStats} and its four durations.
  */
 final class RttEstimator {
     private long samples;
+    private long last;
     private long min = Long.MAX_VALUE;
     private long srtt;
     private long rttvar;
-    private volatile RttStats snapshot = RttStats.NONE;
 
-    void sample(long rttNanos) {
+    // Not a lock around anything that blocks: a few field writes, uncontended but for a rare stats() call.
+    synchronized void sample(long rttNanos) {
         long r = Math.max(0, rttNanos);
         if (samples == 0) {
             srtt = r;
@@ -26,12 +28,12 @@ final class RttEstimator {
             srtt = (7 * srtt + r) / 8;
         }
         samples++;
+        last = r;
         min = Math.min(min, r);
-        snapshot = new RttStats(samples, Duration.ofNanos(r), Duration.ofNanos(min), Duration.ofNanos(srtt),
-                Duration.ofNanos(rttvar));
     }
 
-    RttStats stats() {
-        return snapshot;
+    synchronized RttStats stats() {
+        return samples == 0 ? RttStats.NONE : new RttStats(samples, Duration.ofNanos(last), Duration.ofNanos(min),
+                Duration.ofNanos(srtt), Duration.ofNanos(rttvar));
     }
 }

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -24,8 +25,9 @@ import java.util.Objects;
  *
  * @param <M> the type of messages
  */
-public final class SocketConnection<M> extends ConnectionCore<M> {
+public final class SocketConnection<M> extends ConnectionCore<M> implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(SocketConnection.class);
+    private static final Thread.UncaughtExceptionHandler UNCAUGHT = SocketConnection::uncaught;
 
     /** What the manager gives its connections. */
     public interface Host<M> {
@@ -51,6 +53,8 @@ public final class SocketConnection<M> extends ConnectionCore<M> {
     private final InetSocketAddress remoteAddress;
     private final Slot timer;
     private final long readSpinNanos;
+    /** The local address of the connection made last: those accepted on one server socket share one object. */
+    private static volatile @Nullable InetSocketAddress lastLocal;
     private volatile @Nullable Thread readerThread;
     private volatile @Nullable OutputStream out;
 
@@ -62,28 +66,49 @@ public final class SocketConnection<M> extends ConnectionCore<M> {
         this.host = host;
         this.socket = socket;
         this.raw = raw;
-        this.localAddress = (InetSocketAddress) socket.getLocalSocketAddress();
+        this.localAddress = shared((InetSocketAddress) socket.getLocalSocketAddress());
         this.remoteAddress = (InetSocketAddress) socket.getRemoteSocketAddress();
         this.timer = host.timerSlot(this);
         this.readSpinNanos = settings.readSpin().toNanos();
     }
 
-    /** Starts the reader virtual thread. */
+    /** {@return {@code local}, or an equal address an earlier connection holds (some 100 bytes less each)} */
+    private static InetSocketAddress shared(InetSocketAddress local) {
+        InetSocketAddress last = lastLocal;
+        if (local.equals(last)) {
+            return last;
+        }
+        lastLocal = local;
+        return local;
+    }
+
+    /** Starts the reader virtual thread, which runs {@link #run}. */
     public void startReader() {
-        virtualThread("reader", () -> {
-            readerThread = Thread.currentThread();
-            SocketReader.run(this, () -> {
-                out = socket.getOutputStream();
-                return SpinningInput.wrap(socket.getInputStream(), raw.getInputStream(), readSpinNanos);
-            });
-        });
+        virtualThread("reader", this);
+    }
+
+    /**
+     * The reader virtual thread's body. It is this object itself, not a lambda: every frame and object between the
+     * thread's start and the socket read it parks in stays on the heap for as long as the connection is idle.
+     */
+    @Override
+    public void run() {
+        readerThread = Thread.currentThread();
+        SocketReader.run(this);
+    }
+
+    /** Opens the socket's streams, on the reader thread (with TLS, that is where the handshake may start). */
+    InputStream openStreams() throws IOException {
+        out = socket.getOutputStream();
+        return SpinningInput.wrap(socket.getInputStream(), raw.getInputStream(), readSpinNanos);
     }
 
     private void virtualThread(String role, Runnable task) {
-        Thread.ofVirtual().name("vigil-conn-" + id() + "-" + role)
-                .uncaughtExceptionHandler((thread, error) -> log.error("uncaught exception in {}", thread.getName(),
-                        error))
-                .start(task);
+        Thread.ofVirtual().name("vigil-conn-" + id() + "-" + role).uncaughtExceptionHandler(UNCAUGHT).start(task);
+    }
+
+    private static void uncaught(Thread thread, Throwable error) {
+        log.error("uncaught exception in {}", thread.getName(), error);
     }
 
     @Override

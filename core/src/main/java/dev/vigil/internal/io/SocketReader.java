@@ -2,7 +2,6 @@ package dev.vigil.internal.io;
 
 import dev.vigil.CloseReason;
 import dev.vigil.CloseReason.Kind;
-import dev.vigil.internal.conn.ConnectionCore;
 import dev.vigil.internal.wire.InboundBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,9 +21,9 @@ final class SocketReader {
     private SocketReader() {
     }
 
-    static void run(ConnectionCore<?> core, InputStreamSource source) {
+    static void run(SocketConnection<?> core) {
         try {
-            InputStream in = source.open();
+            InputStream in = core.openStreams();
             core.start();
             InboundBuffer buffer = core.inbound();
             boolean more = true;
@@ -55,11 +54,5 @@ final class SocketReader {
         } finally {
             core.finish();
         }
-    }
-
-    /** Opens the socket's input on the reader thread (with TLS, that is where the handshake may start). */
-    @FunctionalInterface
-    interface InputStreamSource {
-        InputStream open() throws IOException;
     }
 }

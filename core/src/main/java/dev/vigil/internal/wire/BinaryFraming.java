@@ -8,10 +8,22 @@ import org.jetbrains.annotations.Nullable;
  * maximum is refused from its header alone, before anything of its size is buffered.
  */
 public final class BinaryFraming implements Framing {
+    /** The one made last: it keeps no state between reads, so the connections of a manager share one. */
+    private static volatile @Nullable BinaryFraming last;
     private final int maxFrameSize;
 
     public BinaryFraming(int maxFrameSize) {
         this.maxFrameSize = maxFrameSize;
+    }
+
+    /** {@return a binary framing for frames of up to {@code maxFrameSize} bytes, shared if one exists} */
+    static BinaryFraming of(int maxFrameSize) {
+        BinaryFraming f = last;
+        if (f == null || f.maxFrameSize != maxFrameSize) {
+            f = new BinaryFraming(maxFrameSize);
+            last = f;
+        }
+        return f;
     }
 
     @Override

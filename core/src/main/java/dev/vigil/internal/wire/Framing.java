@@ -7,14 +7,14 @@ import org.jetbrains.annotations.Nullable;
  * One framing, as a decoder and encoder pair: how messages, PING, PONG and CLOSE look on the wire. The binary
  * framing ({@link BinaryFraming}) and the line framing ({@link LineFraming}) are the two; everything that differs
  * between them is here, so nothing else asks which one it has. A decoder may keep state between reads, so each
- * connection has its own instance.
+ * connection has its own instance of the line framing; the binary framing keeps none and is shared.
  */
 public interface Framing {
 
     /** The framing a codec asks for, for a connection that accepts frames of up to {@code maxFrameSize} bytes. */
     static Framing of(MessageCodec.Framing framing, int maxFrameSize) {
         return switch (framing) {
-            case LENGTH_PREFIXED -> new BinaryFraming(maxFrameSize);
+            case LENGTH_PREFIXED -> BinaryFraming.of(maxFrameSize);
             case LINES -> new LineFraming(maxFrameSize);
         };
     }

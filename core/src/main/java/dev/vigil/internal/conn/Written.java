@@ -1,0 +1,28 @@
+package dev.vigil.internal.conn;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The one future that every send written on its caller's thread returns: already completed, so such a send
+ * allocates no future. Shared by every connection, so it refuses the two methods that could change a completed
+ * future ({@code obtrudeValue}, {@code obtrudeException}); {@code complete}, {@code completeExceptionally} and
+ * {@code cancel} already return false on it and change nothing. Its dependents are plain futures.
+ */
+final class Written extends CompletableFuture<Void> {
+    /** The shared completed send. */
+    static final CompletableFuture<Void> DONE = new Written();
+
+    private Written() {
+        super.complete(null);
+    }
+
+    @Override
+    public void obtrudeValue(Void value) {
+        throw new UnsupportedOperationException("a send's future is shared once written: it cannot be obtruded");
+    }
+
+    @Override
+    public void obtrudeException(Throwable ex) {
+        throw new UnsupportedOperationException("a send's future is shared once written: it cannot be obtruded");
+    }
+}

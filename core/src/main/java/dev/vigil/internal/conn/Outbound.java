@@ -310,12 +310,12 @@ final class Outbound<M> {
                             || session != null && session.wantsWrite();
                     if (outputClosed || !work) {
                         idleLocked();
-                        return direct == null ? null : closed();
+                        return direct != null ? closed() : directFailed;
                     }
                     if (inline && round > 0) {
                         // The caller wrote one batch without a hop; more arrived meanwhile: a writer thread takes it.
                         core.spawn("writer", () -> drain(false, null));
-                        return null;
+                        return directFailed;
                     }
                     controlFrames = control.encode(obuf);
                     sessionFrames = session == null ? 0 : session.encode(obuf, FrameWriter.BATCH);
@@ -328,7 +328,7 @@ final class Outbound<M> {
                     closeWith = closeFrame;
                     if (taken == 0 && obuf.size == 0 && !writeClose && direct == null) {
                         idleLocked();
-                        return null;
+                        return directFailed;
                     }
                 } finally {
                     lock.unlock();

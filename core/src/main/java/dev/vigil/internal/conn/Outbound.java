@@ -8,7 +8,6 @@ import dev.vigil.MessageCodec;
 import dev.vigil.MetricsObserver;
 import dev.vigil.internal.jfr.VigilEvents;
 import dev.vigil.internal.wire.Framing;
-import dev.vigil.internal.wire.OutBuffer;
 import org.jetbrains.annotations.Nullable;
 
 import java.io.IOException;
@@ -22,19 +21,20 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A connection's outbound side: the queue with its backpressure, and the writer role that drains it.
  *
- * <p>Whoever takes the writer role (under {@code writeLock}) drains the queue: control frames first (PONGs owed, then
+ * <p>Whoever takes the writer role (under the writer's lock) drains the queue: control frames first (PONGs owed, then
  * a PING), then up to {@value #BATCH} messages encoded straight into one buffer and written with one call; the CLOSE
  * frame goes last, after every message queued before it, and nothing is written after it. When the queue was idle
  * and the sender is the connection's own reader (a reply from {@code onMessage}) the reader writes inline, with no
  * thread hop, and all replies to the frames of one read leave in one write. Any other sender that may wait (policy
  * BLOCK) and finds the queue idle writes its message itself, direct, and gets the shared {@link Written#DONE}; a
  * caller that wrote inline and finds more work after its one batch, or a sender that found a writer busy or may not
- * wait, asks the I/O side for a writer ({@code spawn("writer")}), one hop.
+ * wait, asks the I/O side for a writer ({@code spawn("writer")}), one hop. The reader's replies during a read are
+ * encoded at once and share one future ({@link HeldReplies}).
  *
  * <p>{@code lock} guards the queue, the writer flag and the connection's state (the core moves its state under it).
  */
 final class Outbound<M> {
-    private final ConnectionCore<M> core;
+    final ConnectionCore<M> core;
     private final Framing framing;
     private final Clock clock;
     private final int maxQueued;
@@ -42,30 +42,26 @@ final class Outbound<M> {
     final ReentrantLock lock = new ReentrantLock();
     private final Condition notFull = lock.newCondition();
     private final Condition writerIdle = lock.newCondition();
-    private final SendQueue queue;
+    final SendQueue queue;
     private int inFlight;
     boolean writerActive;
     boolean outputClosed;
-    private final ControlFrames control;
+    final ControlFrames control;
     private boolean closeAfterData;
     private @Nullable CloseReason closeFrame;
     private volatile long peerMaxFrame;
     /** The connection's session part; null without a session policy (set before the connection starts). */
     @Nullable SessionLink<M> session;
-
     /** Bytes another thread may write direct since the peer last sent something, before it queues instead. */
     static final int DIRECT_BUDGET = 16 * 1024;
-    /** The writer's byte count when the peer last sent something (a read began). */
-    private volatile long bytesOutAtRead;
+    private volatile long bytesOutAtRead; // the writer's byte count when the peer last sent something
     /** The reader is delivering the frames of one read; replies it sends wait for the end of it. Reader only. */
     private boolean holding;
-    /** The reader holds the writer role for replies sent while {@link #holding}. Reader only. */
-    private boolean flushOwed;
+    boolean flushOwed; // the reader holds the writer role for replies sent while holding; reader only
 
-    /** Writes frames; its counters (frames, bytes, a write in progress) are read through it. */
+    /** Writes frames, holds the write side's lock; its counters (frames, bytes, a write in progress) are read there. */
     final FrameWriter<M> writer;
-    private final ReentrantLock writeLock;
-    private final OutBuffer obuf;
+    private final HeldReplies<M> held;
 
     Outbound(ConnectionCore<M> core, MessageCodec<M> codec, Framing framing, MetricsObserver metrics, Clock clock,
              int maxQueued, int maxFrameSize, Pings pings) {
@@ -73,8 +69,7 @@ final class Outbound<M> {
         this.framing = framing;
         this.clock = clock;
         this.writer = new FrameWriter<>(core, codec, framing, metrics, clock);
-        this.obuf = writer.buffer;
-        this.writeLock = writer.lock;
+        this.held = new HeldReplies<>(this, writer);
         this.maxQueued = maxQueued;
         this.queue = new SendQueue(maxQueued);
         this.peerMaxFrame = maxFrameSize;
@@ -110,12 +105,14 @@ final class Outbound<M> {
      * Sends a message on a connection without a session. When nothing is queued or being written, and the caller
      * may wait for the socket (the connection's own reader outside a read's replies, or any other thread whose policy
      * is {@link BackpressurePolicy#BLOCK}), the caller writes it at once on its own thread and gets the shared
-     * completed future: no hop, no allocation. Otherwise it is queued with a future of its own. Such a write can block
-     * the caller on a peer that does not read; so another thread writes direct only while less than
-     * {@value #DIRECT_BUDGET} bytes have gone out since the peer last sent something (a request/response exchange
-     * stays far below it), and queues after that, so a deaf peer fills the queue and not the caller's time.
+     * completed future. Else it is queued with a future of its own. Such a write can block on a peer that does not
+     * read; so another thread writes direct only while under {@value #DIRECT_BUDGET} bytes went out since the peer
+     * last sent something (request/response stays far below), so a deaf peer fills the queue, not the caller's time.
      */
     CompletableFuture<Void> send(M message, BackpressurePolicy policy) {
+        if (holding && core.onReader() && held.claim()) {
+            return held.add(message, peerMaxFrame);
+        }
         boolean mayWrite = core.onReader() ? !holding : policy == BackpressurePolicy.BLOCK
                 && writer.bytesOut() - bytesOutAtRead < DIRECT_BUDGET;
         if (mayWrite && claimDirect()) {
@@ -255,6 +252,7 @@ final class Outbound<M> {
     }
 
     void failQueuedLocked(CloseReason reason) {
+        held.failLocked(reason);
         if (queue.size() > 0) {
             queue.failAll(new ConnectionClosedException(reason));
         }
@@ -270,6 +268,9 @@ final class Outbound<M> {
     /** The reader has delivered one read's frames: the replies they earned leave in one write. */
     void releaseReplies() {
         holding = false;
+        if (held.active()) {
+            held.flush();
+        }
         if (flushOwed) {
             flushOwed = false;
             drain(true, null);
@@ -295,7 +296,7 @@ final class Outbound<M> {
      * ({@code direct}, not queued) goes first after the control frames; returns why that one failed, or null.
      */
     @Nullable Throwable drain(boolean inline, @Nullable M direct) {
-        writeLock.lock();
+        writer.lock.lock();
         Throwable directFailed = null;
         int taken = 0;
         int sessionFrames;
@@ -317,8 +318,8 @@ final class Outbound<M> {
                         core.spawn("writer", () -> drain(false, null));
                         return directFailed;
                     }
-                    controlFrames = control.encode(obuf);
-                    sessionFrames = session == null ? 0 : session.encode(obuf, FrameWriter.BATCH);
+                    controlFrames = control.encode(writer.buffer);
+                    sessionFrames = session == null ? 0 : session.encode(writer.buffer, FrameWriter.BATCH);
                     taken = writer.take(queue);
                     inFlight = taken;
                     if (taken > 0) {
@@ -326,7 +327,7 @@ final class Outbound<M> {
                     }
                     writeClose = closeAfterData && queue.size() == 0 && (session == null || !session.hasData());
                     closeWith = closeFrame;
-                    if (taken == 0 && obuf.size == 0 && !writeClose && direct == null) {
+                    if (taken == 0 && writer.buffer.size == 0 && !writeClose && direct == null) {
                         idleLocked();
                         return directFailed;
                     }
@@ -339,8 +340,8 @@ final class Outbound<M> {
                 }
                 int frames = writer.encode(taken, peerMaxFrame, controlFrames) + sessionFrames;
                 if (writeClose && closeWith != null) { // the line framing's is a last line with the reason
-                    frames += session == null ? 0 : session.beforeClose(obuf);
-                    framing.encodeClose(obuf, closeWith.kind().code(), closeWith.message());
+                    frames += session == null ? 0 : session.beforeClose(writer.buffer);
+                    framing.encodeClose(writer.buffer, closeWith.kind().code(), closeWith.message());
                     frames++;
                 }
                 writer.flush(frames);
@@ -371,13 +372,13 @@ final class Outbound<M> {
             }
             return direct == null ? directFailed : closed(); // the direct message, if any, was not written
         } finally {
-            obuf.size = 0;
-            writeLock.unlock();
+            writer.buffer.size = 0;
+            writer.lock.unlock();
         }
     }
 
     /** {@return the failure of a direct send that found the output closed} */
-    private Throwable closed() {
+    Throwable closed() {
         CloseReason reason = core.closeReason();
         return new ConnectionClosedException(reason != null ? reason : Objects.requireNonNull(closeFrame));
     }
@@ -398,7 +399,7 @@ final class Outbound<M> {
         }
     }
 
-    private void writeFailed(Exception e, int taken) {
+    void writeFailed(Exception e, int taken) {
         if (core.closeReason() == null) {
             CloseReason reason = e instanceof IOException io ? core.failure(io)
                     : new CloseReason(Kind.IO_ERROR, false, "write failed: " + e, e);
@@ -429,7 +430,7 @@ final class Outbound<M> {
     /** Gives back the write buffer and queue arrays of a connection that has been idle for an interval. */
     void trimIdle(long now, long interval) {
         long idleFor = Math.min(interval, TimeUnit.SECONDS.toNanos(1));
-        if (now - writer.lastWriteNanos() < idleFor || !writeLock.tryLock()) {
+        if (now - writer.lastWriteNanos() < idleFor || !writer.lock.tryLock()) {
             return;
         }
         try {
@@ -443,7 +444,7 @@ final class Outbound<M> {
                 lock.unlock();
             }
         } finally {
-            writeLock.unlock();
+            writer.lock.unlock();
         }
     }
 }

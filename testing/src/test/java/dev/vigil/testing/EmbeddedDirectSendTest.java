@@ -1,10 +1,13 @@
 package dev.vigil.testing;
 
 import dev.vigil.BackpressurePolicy;
+import dev.vigil.Connection;
+import dev.vigil.ConnectionListener;
 import dev.vigil.HeartbeatPolicy;
 import dev.vigil.MessageCodec;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -19,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A send from a thread that may wait (policy BLOCK) on an idle connection is written on that thread before
  * {@code send} returns, with no writer thread, and returns one shared completed future; a send that may not wait, or
- * one after many bytes without word from the peer, is queued for a writer as before.
+ * one after many bytes without word from the peer, is queued for a writer as before. The reader's replies during
+ * one read share one future, completed by their one write.
  */
 class EmbeddedDirectSendTest {
     private final RecordingListener<String> events = new RecordingListener<>();
@@ -114,5 +118,36 @@ class EmbeddedDirectSendTest {
         events.nextMessage("hello");
         assertTrue(sendFromVirtualThreads(c, "direct again").get(0).isDone(), "the peer spoke: direct again");
         assertEquals(List.of(Frame.data("direct again")), c.readFrames());
+    }
+
+    @Test
+    void theRepliesOfOneReadShareOneFutureCompletedByTheirOneWrite() throws Exception {
+        List<CompletableFuture<Void>> replies = new java.util.ArrayList<>();
+        List<Boolean> doneInCallback = new java.util.ArrayList<>();
+        ConnectionListener<String> replyTwice = new ConnectionListener<>() {
+            @Override
+            public void onMessage(Connection<String> connection, String message) {
+                replies.add(connection.send(message + " 1"));
+                replies.add(connection.send("x".repeat(101))); // over the peer's maximum: fails alone
+                replies.add(connection.send(message + " 2"));
+                doneInCallback.add(replies.get(0).isDone());
+            }
+        };
+        EmbeddedConnection<String> c = EmbeddedConnection.builder(MessageCodec.utf8(), replyTwice)
+                .heartbeat(HeartbeatPolicy.none()).build();
+        c.writeHello(new Hello(1, false, Duration.ZERO, Duration.ZERO, Duration.ZERO, 100));
+        c.readFrames();
+        c.writeFrame(Frame.data("a"), Frame.data("b"));
+        assertEquals(List.of(false, false), doneInCallback, "written only once the read's frames are delivered");
+        assertEquals(1, c.outboundWrites(), "the replies to one read leave in one write");
+        assertSame(replies.get(0), replies.get(2), "one future for the replies of one read");
+        assertSame(replies.get(0), replies.get(3));
+        replies.get(0).get();
+        ExecutionException e = assertThrows(ExecutionException.class, replies.get(1)::get);
+        assertTrue(e.getCause().getMessage().contains("exceeds the maximum frame size"), e.toString());
+        assertThrows(UnsupportedOperationException.class, () -> replies.get(0).obtrudeValue(null));
+        assertThrows(UnsupportedOperationException.class, () -> replies.get(0).obtrudeException(new Exception()));
+        assertEquals(List.of(Frame.data("a 1"), Frame.data("a 2"), Frame.data("b 1"), Frame.data("b 2")),
+                c.readFrames());
     }
 }

@@ -73,7 +73,7 @@ final class HeldReplies<M> {
         frames++;
         CompletableFuture<Void> f = future;
         if (f == null) {
-            f = new CompletableFuture<>();
+            f = new Written.Shared();
             future = f;
         }
         return f;

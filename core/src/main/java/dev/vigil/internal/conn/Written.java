@@ -18,11 +18,24 @@ final class Written extends CompletableFuture<Void> {
 
     @Override
     public void obtrudeValue(Void value) {
-        throw new UnsupportedOperationException("a send's future is shared once written: it cannot be obtruded");
+        throw new UnsupportedOperationException("a send's future is shared: it cannot be obtruded");
     }
 
     @Override
     public void obtrudeException(Throwable ex) {
-        throw new UnsupportedOperationException("a send's future is shared once written: it cannot be obtruded");
+        throw new UnsupportedOperationException("a send's future is shared: it cannot be obtruded");
+    }
+
+    /** The future the replies of one read share ({@link HeldReplies}): it too refuses to be obtruded. */
+    static final class Shared extends CompletableFuture<Void> {
+        @Override
+        public void obtrudeValue(Void value) {
+            throw new UnsupportedOperationException("a send's future is shared: it cannot be obtruded");
+        }
+
+        @Override
+        public void obtrudeException(Throwable ex) {
+            throw new UnsupportedOperationException("a send's future is shared: it cannot be obtruded");
+        }
     }
 }

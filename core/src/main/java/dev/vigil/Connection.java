@@ -39,7 +39,20 @@ public interface Connection<M> {
 
     /**
      * Queues a message to be written. Returns at once unless the outbound queue is full and the manager's
-     * {@link BackpressurePolicy} is {@link BackpressurePolicy#BLOCK}.
+     * {@link BackpressurePolicy} is {@link BackpressurePolicy#BLOCK}, or the message is written on the caller's thread.
+     *
+     * <p>Under {@link BackpressurePolicy#BLOCK}, a send that finds nothing queued and no write in progress is written
+     * on the caller's own thread (platform or virtual) before it returns, with no thread hop (request/response pays
+     * none): such a send may block its caller for as long as that socket write takes. It does so only while less
+     * than 16 KiB went out since the peer last sent anything, so a peer that does not read fills the queue, not the
+     * caller's time; and never on another connection's thread, where BLOCK acts as FAIL. Under FAIL and CLOSE a send
+     * from another thread never writes on it. A reply sent from {@code onMessage} is written by the connection's
+     * reader once every frame of that read is delivered, all in one write.
+     *
+     * <p>A send written on its caller's thread returns one shared, already completed future; the replies sent during
+     * one read share one future. A shared future refuses {@code obtrudeValue} and {@code obtrudeException}
+     * ({@link UnsupportedOperationException}); do not rely on the identity of a send's future, and do not complete
+     * it yourself (on the shared completed one that changes nothing; on a read's, it would speak for its siblings).
      *
      * @param message the message
      * @return a future that completes when the frame has been written to the socket, or fails with a

@@ -1,5 +1,6 @@
 package dev.vigil.testing;
 
+import dev.vigil.BackpressurePolicy;
 import dev.vigil.CloseReason;
 import dev.vigil.Connection;
 import dev.vigil.ConnectionClosedException;
@@ -49,9 +50,13 @@ class EmbeddedFramesTest {
     }
 
     private static EmbeddedConnection<String> open(ConnectionListener<String> listener) {
+        return open(listener, BackpressurePolicy.BLOCK);
+    }
+
+    private static EmbeddedConnection<String> open(ConnectionListener<String> listener, BackpressurePolicy policy) {
         EmbeddedConnection<String> c = EmbeddedConnection.builder(MessageCodec.utf8(), listener)
                 .heartbeat(HeartbeatPolicy.fixed(Duration.ofSeconds(1), Duration.ofSeconds(3)).withJitter(0))
-                .build();
+                .backpressure(policy).build();
         c.writeHello();
         return c;
     }
@@ -146,11 +151,12 @@ class EmbeddedFramesTest {
     @Test
     void ourPingGoesOutAheadOfDataQueuedBeforeIt() throws Exception {
         RecordingListener<String> events = new RecordingListener<>();
-        EmbeddedConnection<String> c = open(events);
+        EmbeddedConnection<String> c = open(events, BackpressurePolicy.FAIL);
         events.next(RecordingListener.Open.class);
         c.readFrames();
         c.advanceTimeBy(Duration.ofMillis(999));
-        // Sent from another thread: queued for a writer, which runs when this thread next drives the connection.
+        // Sent from another thread that may not wait (FAIL): queued for a writer, which runs when this thread next
+        // drives the connection.
         Thread sender = Thread.ofPlatform().start(() -> {
             c.connection().send("queued 1");
             c.connection().send("queued 2");

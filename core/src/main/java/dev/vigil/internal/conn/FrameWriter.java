@@ -6,19 +6,27 @@ import dev.vigil.MetricsObserver;
 import dev.vigil.internal.wire.Framing;
 import dev.vigil.internal.wire.OutBuffer;
 import org.jetbrains.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The writer's buffer: frames encoded straight into one array and handed to the socket side in one write, with no
- * copy per message. Used only by whoever holds the connection's write lock.
+ * copy per message. Used only by whoever holds its {@link #lock}, the connection's write side.
  */
 final class FrameWriter<M> {
     static final int BATCH = 64;
     private static final int WRITE_CHUNK = 64 * 1024;
     private static final Object[] NO_ENTRIES = new Object[0];
 
+    private static final Logger log = LoggerFactory.getLogger(FrameWriter.class);
+
+    /** The write side: whoever writes to the socket holds it. */
+    final ReentrantLock lock = new ReentrantLock();
     private final ConnectionCore<M> core;
     private final MessageCodec<M> codec;
     private final Framing framing;
@@ -64,10 +72,37 @@ final class FrameWriter<M> {
         return readerInWrite;
     }
 
-    /** Writes bytes that are not frames (the HELLO). */
-    void writeRaw(byte[] bytes) throws IOException {
-        core.write(bytes, 0, bytes.length);
-        bytesOut = bytesOut + bytes.length;
+    /** Writes this side's HELLO, before anything else can be written. */
+    void writeHello(byte[] bytes) throws IOException {
+        lock.lock();
+        try {
+            core.write(bytes, 0, bytes.length);
+            bytesOut = bytesOut + bytes.length;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Writes a CLOSE frame once no writer is busy, waiting up to {@code waitNanos} (0: not at all) for the one that is
+     * (its batch is the last: the output is already closed to new work); gives up after that.
+     */
+    void tellPeer(CloseReason reason, long waitNanos) {
+        try {
+            if (!(waitNanos > 0 ? lock.tryLock(waitNanos, TimeUnit.NANOSECONDS) : lock.tryLock())) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        try {
+            writeClose(reason);
+        } catch (IOException | RuntimeException e) {
+            log.debug("{}: could not tell the peer why: {}", core.logName(), e.toString());
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Moves up to {@value #BATCH} queued messages into the batch. */
@@ -105,24 +140,24 @@ final class FrameWriter<M> {
 
     /** Encodes one message; on failure rolls the buffer back and fails only that message. */
     private boolean encodeData(M message, @Nullable CompletableFuture<Void> future, long limit) {
+        Throwable error = encodeOne(message, limit);
+        if (error != null && future != null) {
+            future.completeExceptionally(error);
+        }
+        return error == null;
+    }
+
+    /** Encodes one message into the buffer; on failure rolls the buffer back and returns why. */
+    @Nullable Throwable encodeOne(M message, long limit) {
         int start = framing.beginData(buffer);
         try {
             codec.encode(message, buffer);
         } catch (Exception | LinkageError e) {
             buffer.size = start;
-            if (future != null) {
-                future.completeExceptionally(e);
-            }
-            return false;
+            return e;
         }
         String error = framing.endData(buffer, start, limit);
-        if (error != null) {
-            if (future != null) {
-                future.completeExceptionally(new IOException(error));
-            }
-            return false;
-        }
-        return true;
+        return error == null ? null : new IOException(error);
     }
 
     /** Hands the buffer to the socket side, in writes of at most {@value #WRITE_CHUNK} bytes. */
@@ -180,7 +215,7 @@ final class FrameWriter<M> {
     }
 
     /** Writes a CLOSE frame alone, at once; the caller holds the writer role. */
-    void writeClose(CloseReason reason) throws IOException {
+    private void writeClose(CloseReason reason) throws IOException {
         buffer.size = 0;
         try {
             framing.encodeClose(buffer, reason.kind().code(), reason.message());

@@ -8,14 +8,10 @@ import dev.vigil.MessageCodec;
 import dev.vigil.MetricsObserver;
 import dev.vigil.internal.jfr.VigilEvents;
 import dev.vigil.internal.wire.Framing;
-import dev.vigil.internal.wire.OutBuffer;
 import org.jetbrains.annotations.Nullable;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
-import java.util.Arrays;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -25,19 +21,20 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A connection's outbound side: the queue with its backpressure, and the writer role that drains it.
  *
- * <p>Whoever takes the writer role (under {@code writeLock}) drains the queue: control frames first (PONGs owed, then
+ * <p>Whoever takes the writer role (under the writer's lock) drains the queue: control frames first (PONGs owed, then
  * a PING), then up to {@value #BATCH} messages encoded straight into one buffer and written with one call; the CLOSE
  * frame goes last, after every message queued before it, and nothing is written after it. When the queue was idle
  * and the sender is the connection's own reader (a reply from {@code onMessage}) the reader writes inline, with no
- * thread hop, and all replies to the frames of one read leave in one write; otherwise the I/O side is asked for a
- * writer ({@code spawn("writer")}), one hop.
+ * thread hop, and all replies to the frames of one read leave in one write. Any other sender that may wait (policy
+ * BLOCK) and finds the queue idle writes its message itself, direct, and gets the shared {@link Written#DONE}; a
+ * caller that wrote inline and finds more work after its one batch, or a sender that found a writer busy or may not
+ * wait, asks the I/O side for a writer ({@code spawn("writer")}), one hop. The reader's replies during a read are
+ * encoded at once and share one future ({@link HeldReplies}).
  *
  * <p>{@code lock} guards the queue, the writer flag and the connection's state (the core moves its state under it).
  */
 final class Outbound<M> {
-    private static final Logger log = LoggerFactory.getLogger(Outbound.class);
-
-    private final ConnectionCore<M> core;
+    final ConnectionCore<M> core;
     private final Framing framing;
     private final Clock clock;
     private final int maxQueued;
@@ -45,29 +42,26 @@ final class Outbound<M> {
     final ReentrantLock lock = new ReentrantLock();
     private final Condition notFull = lock.newCondition();
     private final Condition writerIdle = lock.newCondition();
-    private final SendQueue queue;
+    final SendQueue queue;
     private int inFlight;
     boolean writerActive;
     boolean outputClosed;
-    private boolean pingRequested;
-    private long[] pongs = new long[0];
-    private int pongCount;
+    final ControlFrames control;
     private boolean closeAfterData;
     private @Nullable CloseReason closeFrame;
     private volatile long peerMaxFrame;
     /** The connection's session part; null without a session policy (set before the connection starts). */
     @Nullable SessionLink<M> session;
-
+    /** Bytes another thread may write direct since the peer last sent something, before it queues instead. */
+    static final int DIRECT_BUDGET = 16 * 1024;
+    private volatile long bytesOutAtRead; // the writer's byte count when the peer last sent something
     /** The reader is delivering the frames of one read; replies it sends wait for the end of it. Reader only. */
     private boolean holding;
-    /** The reader holds the writer role for replies sent while {@link #holding}. Reader only. */
-    private boolean flushOwed;
+    boolean flushOwed; // the reader holds the writer role for replies sent while holding; reader only
 
-    private final ReentrantLock writeLock = new ReentrantLock();
-    /** Writes frames; its counters (frames, bytes, a write in progress) are read through it. */
+    /** Writes frames, holds the write side's lock; its counters (frames, bytes, a write in progress) are read there. */
     final FrameWriter<M> writer;
-    private final OutBuffer obuf;
-    private final Pings pings;
+    private final HeldReplies<M> held;
 
     Outbound(ConnectionCore<M> core, MessageCodec<M> codec, Framing framing, MetricsObserver metrics, Clock clock,
              int maxQueued, int maxFrameSize, Pings pings) {
@@ -75,11 +69,11 @@ final class Outbound<M> {
         this.framing = framing;
         this.clock = clock;
         this.writer = new FrameWriter<>(core, codec, framing, metrics, clock);
-        this.obuf = writer.buffer;
+        this.held = new HeldReplies<>(this, writer);
         this.maxQueued = maxQueued;
         this.queue = new SendQueue(maxQueued);
         this.peerMaxFrame = maxFrameSize;
-        this.pings = pings;
+        this.control = new ControlFrames(framing, clock, pings);
     }
 
     void peerMaxFrame(long max) {
@@ -97,15 +91,52 @@ final class Outbound<M> {
 
     /** Writes this side's HELLO, before anything else can be written. */
     void writeHello(byte[] hello) throws IOException {
-        writeLock.lock();
-        try {
-            writer.writeRaw(hello);
-        } finally {
-            writeLock.unlock();
-        }
+        writer.writeHello(hello);
+    }
+
+    /** Writes a CLOSE frame once no writer is busy, waiting up to {@code waitNanos} (0: not at all). */
+    void tellPeer(CloseReason reason, long waitNanos) {
+        writer.tellPeer(reason, waitNanos);
     }
 
     // ---- adding work ----
+
+    /**
+     * Sends a message on a connection without a session. When nothing is queued or being written, and the caller
+     * may wait for the socket (the connection's own reader outside a read's replies, or any other thread whose policy
+     * is {@link BackpressurePolicy#BLOCK}), the caller writes it at once on its own thread and gets the shared
+     * completed future. Else it is queued with a future of its own. Such a write can block on a peer that does not
+     * read; so another thread writes direct only while under {@value #DIRECT_BUDGET} bytes went out since the peer
+     * last sent something (request/response stays far below), so a deaf peer fills the queue, not the caller's time.
+     */
+    CompletableFuture<Void> send(M message, BackpressurePolicy policy) {
+        if (holding && core.onReader() && held.claim()) {
+            return held.add(message, peerMaxFrame);
+        }
+        boolean mayWrite = core.onReader() ? !holding : policy == BackpressurePolicy.BLOCK
+                && writer.bytesOut() - bytesOutAtRead < DIRECT_BUDGET;
+        if (mayWrite && claimDirect()) {
+            Throwable failed = drain(true, message);
+            return failed == null ? Written.DONE : CompletableFuture.failedFuture(failed);
+        }
+        CompletableFuture<Void> future = new CompletableFuture<>();
+        enqueue(message, future, policy);
+        return future;
+    }
+
+    /** Takes the writer role for a direct write if the outbound side is idle. */
+    private boolean claimDirect() {
+        lock.lock();
+        try {
+            if (writerActive || queue.size() > 0 || session != null || outputClosed || core.closeReason() != null) {
+                return false;
+            }
+            writerActive = true;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
 
     void enqueue(M message, CompletableFuture<Void> future, BackpressurePolicy policy) {
         boolean inline = false;
@@ -171,10 +202,7 @@ final class Outbound<M> {
             if (outputClosed) {
                 return;
             }
-            if (pongCount == pongs.length) {
-                pongs = Arrays.copyOf(pongs, Math.max(2, pongCount * 2));
-            }
-            pongs[pongCount++] = nonce;
+            control.pong(nonce);
             if (!writerActive) {
                 writerActive = true;
                 inline = core.onReader();
@@ -194,7 +222,7 @@ final class Outbound<M> {
             if (outputClosed || core.closeReason() != null) {
                 return;
             }
-            pingRequested = true;
+            control.ping();
             if (!writerActive) {
                 writerActive = true;
                 spawn = true;
@@ -224,6 +252,7 @@ final class Outbound<M> {
     }
 
     void failQueuedLocked(CloseReason reason) {
+        held.failLocked(reason);
         if (queue.size() > 0) {
             queue.failAll(new ConnectionClosedException(reason));
         }
@@ -233,14 +262,18 @@ final class Outbound<M> {
     /** The reader starts delivering the frames of one read: replies wait for {@link #releaseReplies}. */
     void holdReplies() {
         holding = true;
+        bytesOutAtRead = writer.bytesOut();
     }
 
     /** The reader has delivered one read's frames: the replies they earned leave in one write. */
     void releaseReplies() {
         holding = false;
+        if (held.active()) {
+            held.flush();
+        }
         if (flushOwed) {
             flushOwed = false;
-            drain(true);
+            drain(true, null);
         }
     }
 
@@ -249,40 +282,44 @@ final class Outbound<M> {
             if (holding) {
                 flushOwed = true;
             } else {
-                drain(true);
+                drain(true, null);
             }
         } else if (spawn) {
-            core.spawn("writer", () -> drain(false));
+            core.spawn("writer", () -> drain(false, null));
         }
     }
 
     // ---- the writer role ----
 
-    /** Drains the queue: called on a writer thread, or inline by the reader. */
-    void drain(boolean inline) {
-        writeLock.lock();
+    /**
+     * Drains the queue: called on a writer thread, or inline by the reader or a direct sender, whose message
+     * ({@code direct}, not queued) goes first after the control frames; returns why that one failed, or null.
+     */
+    @Nullable Throwable drain(boolean inline, @Nullable M direct) {
+        writer.lock.lock();
+        Throwable directFailed = null;
         int taken = 0;
         int sessionFrames;
         try {
             for (int round = 0; ; round++) {
                 boolean writeClose;
                 CloseReason closeWith;
-                int control;
+                int controlFrames;
                 lock.lock();
                 try {
-                    boolean work = queue.size() > 0 || pongCount > 0 || pingRequested || closeAfterData
+                    boolean work = direct != null || queue.size() > 0 || control.owed() || closeAfterData
                             || session != null && session.wantsWrite();
                     if (outputClosed || !work) {
                         idleLocked();
-                        return;
+                        return direct != null ? closed() : directFailed;
                     }
                     if (inline && round > 0) {
-                        // The reader wrote one batch without a hop; more arrived meanwhile: a writer thread takes it.
-                        core.spawn("writer", () -> drain(false));
-                        return;
+                        // The caller wrote one batch without a hop; more arrived meanwhile: a writer thread takes it.
+                        core.spawn("writer", () -> drain(false, null));
+                        return directFailed;
                     }
-                    control = encodeControlLocked();
-                    sessionFrames = session == null ? 0 : session.encode(obuf, FrameWriter.BATCH);
+                    controlFrames = control.encode(writer.buffer);
+                    sessionFrames = session == null ? 0 : session.encode(writer.buffer, FrameWriter.BATCH);
                     taken = writer.take(queue);
                     inFlight = taken;
                     if (taken > 0) {
@@ -290,20 +327,25 @@ final class Outbound<M> {
                     }
                     writeClose = closeAfterData && queue.size() == 0 && (session == null || !session.hasData());
                     closeWith = closeFrame;
-                    if (taken == 0 && obuf.size == 0 && !writeClose) {
+                    if (taken == 0 && writer.buffer.size == 0 && !writeClose && direct == null) {
                         idleLocked();
-                        return;
+                        return directFailed;
                     }
                 } finally {
                     lock.unlock();
                 }
-                int frames = writer.encode(taken, peerMaxFrame, control) + sessionFrames;
+                if (direct != null) {
+                    directFailed = writer.encodeOne(direct, peerMaxFrame);
+                    controlFrames += directFailed == null ? 1 : 0;
+                }
+                int frames = writer.encode(taken, peerMaxFrame, controlFrames) + sessionFrames;
                 if (writeClose && closeWith != null) { // the line framing's is a last line with the reason
-                    frames += session == null ? 0 : session.beforeClose(obuf);
-                    framing.encodeClose(obuf, closeWith.kind().code(), closeWith.message());
+                    frames += session == null ? 0 : session.beforeClose(writer.buffer);
+                    framing.encodeClose(writer.buffer, closeWith.kind().code(), closeWith.message());
                     frames++;
                 }
                 writer.flush(frames);
+                direct = null;
                 if (session != null) {
                     session.written();
                 }
@@ -328,32 +370,22 @@ final class Outbound<M> {
             } finally {
                 lock.unlock();
             }
+            return direct == null ? directFailed : closed(); // the direct message, if any, was not written
         } finally {
-            obuf.size = 0;
-            writeLock.unlock();
+            writer.buffer.size = 0;
+            writer.lock.unlock();
         }
+    }
+
+    /** {@return the failure of a direct send that found the output closed} */
+    Throwable closed() {
+        CloseReason reason = core.closeReason();
+        return new ConnectionClosedException(reason != null ? reason : Objects.requireNonNull(closeFrame));
     }
 
     private void idleLocked() {
         writerActive = false;
         writerIdle.signalAll();
-    }
-
-    /** Encodes the PONGs owed and a requested PING ahead of the data; returns how many frames that is. */
-    private int encodeControlLocked() {
-        int frames = pongCount;
-        for (int i = 0; i < pongCount; i++) {
-            framing.encodePong(obuf, pongs[i]);
-        }
-        pongCount = 0;
-        if (pingRequested) {
-            pingRequested = false;
-            long nonce = clock.nanoTime();
-            framing.encodePing(obuf, nonce);
-            pings.sent(nonce);
-            frames++;
-        }
-        return frames;
     }
 
     private void settle(int taken, @Nullable Throwable error) {
@@ -367,7 +399,7 @@ final class Outbound<M> {
         }
     }
 
-    private void writeFailed(Exception e, int taken) {
+    void writeFailed(Exception e, int taken) {
         if (core.closeReason() == null) {
             CloseReason reason = e instanceof IOException io ? core.failure(io)
                     : new CloseReason(Kind.IO_ERROR, false, "write failed: " + e, e);
@@ -375,28 +407,6 @@ final class Outbound<M> {
         }
         settle(taken, new ConnectionClosedException(core.requireCloseReason()));
         core.closeTransport();
-    }
-
-    /**
-     * Writes a CLOSE frame once no writer is busy, waiting up to {@code waitNanos} (0: not at all) for the one that is
-     * (its batch is the last: the output is already closed to new work); gives up after that.
-     */
-    void tellPeer(CloseReason reason, long waitNanos) {
-        try {
-            if (!(waitNanos > 0 ? writeLock.tryLock(waitNanos, TimeUnit.NANOSECONDS) : writeLock.tryLock())) {
-                return;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-        }
-        try {
-            writer.writeClose(reason);
-        } catch (IOException | RuntimeException e) {
-            log.debug("{}: could not tell the peer why: {}", core.logName(), e.toString());
-        } finally {
-            writeLock.unlock();
-        }
     }
 
     /** Waits until no writer is busy, or the deadline. */
@@ -420,7 +430,7 @@ final class Outbound<M> {
     /** Gives back the write buffer and queue arrays of a connection that has been idle for an interval. */
     void trimIdle(long now, long interval) {
         long idleFor = Math.min(interval, TimeUnit.SECONDS.toNanos(1));
-        if (now - writer.lastWriteNanos() < idleFor || !writeLock.tryLock()) {
+        if (now - writer.lastWriteNanos() < idleFor || !writer.lock.tryLock()) {
             return;
         }
         try {
@@ -434,7 +444,7 @@ final class Outbound<M> {
                 lock.unlock();
             }
         } finally {
-            writeLock.unlock();
+            writer.lock.unlock();
         }
     }
 }

@@ -55,9 +55,7 @@ public final class SessionSends<M> {
         if (s != null && s.active()) {
             return s.sends().send(message, policy).written();
         }
-        CompletableFuture<Void> future = new CompletableFuture<>();
-        out.enqueue(message, future, policy);
-        return future;
+        return out.send(message, policy);
     }
 
     static <M> Delivery confirmed(Outbound<M> out, M message, BackpressurePolicy policy) {

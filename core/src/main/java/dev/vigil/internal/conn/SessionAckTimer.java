@@ -15,8 +15,12 @@ import java.util.function.LongSupplier;
  * with the wake-up that had just passed, not move the timer, and its ACK would wait for the next heartbeat wake-up.
  */
 final class SessionAckTimer {
-    /** The timer's next wake-up as far as this knows, in ticker nanoseconds; none before the timer first ran. */
-    private volatile long next = Long.MAX_VALUE;
+    /**
+     * The timer's next wake-up as far as this knows, in ticker nanoseconds. Before the timer first ran, its first run
+     * is already due (the core schedules it at the open, before any delivery), so no delivery moves it: moving it
+     * would put that first run off by up to the ACK interval.
+     */
+    private volatile long next = Long.MIN_VALUE;
 
     /**
      * A delivery left an ACK owed by time (reader).

@@ -27,6 +27,15 @@ class SessionAckTimerTest {
     }
 
     @Test
+    void aDeliveryBeforeTheTimersFirstRunLeavesThatRunWhereTheOpenPutIt() {
+        long opened = 5_000 * MS;
+        // The open scheduled the first run at `opened`; DATA in the same read as the SESSION answer is delivered first.
+        assertFalse(timer.arm(opened + ACK_INTERVAL), "moving the timer would put its first run off by 200 ms");
+        assertEquals(opened + ACK_INTERVAL, timer.fired(opened + HEARTBEAT, () -> opened + ACK_INTERVAL),
+                "the first run returns the ACK deadline");
+    }
+
+    @Test
     void aDeliveryAfterTheNextWakeUpLeavesTheTimerToPickItUp() {
         long now = 5_000 * MS;
         timer.fired(now + 100 * MS, () -> NONE);

@@ -1,5 +1,7 @@
 package dev.vigil;
 
+import dev.vigil.testsupport.Loopback;
+import dev.vigil.testsupport.RawPeer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -3,6 +3,8 @@ package dev.vigil;
 import dev.vigil.RecordingListener.Attempt;
 import dev.vigil.RecordingListener.Close;
 import dev.vigil.RecordingListener.Connected;
+import dev.vigil.testsupport.Await;
+import dev.vigil.testsupport.Loopback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

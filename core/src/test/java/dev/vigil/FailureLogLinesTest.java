@@ -2,6 +2,7 @@ package dev.vigil;
 
 import dev.vigil.testsupport.LogRecord;
 import dev.vigil.testsupport.Logs;
+import dev.vigil.testsupport.Loopback;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.event.Level;

@@ -1,5 +1,6 @@
 package dev.vigil;
 
+import dev.vigil.testsupport.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

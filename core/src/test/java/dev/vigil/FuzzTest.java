@@ -1,5 +1,7 @@
 package dev.vigil;
 
+import dev.vigil.testsupport.Loopback;
+import dev.vigil.testsupport.RawPeer;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

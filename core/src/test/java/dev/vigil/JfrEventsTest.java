@@ -1,5 +1,7 @@
 package dev.vigil;
 
+import dev.vigil.testsupport.Await;
+import dev.vigil.testsupport.Loopback;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;

@@ -10,6 +10,7 @@ import dev.vigil.RecordingListener.Open;
 import dev.vigil.internal.DefaultReconnectingClient;
 import dev.vigil.internal.FakeTicker;
 import dev.vigil.internal.Ticker;
+import dev.vigil.testsupport.Loopback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,5 +1,6 @@
 package dev.vigil;
 
+import dev.vigil.testsupport.Loopback;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -8,6 +8,9 @@ import dev.vigil.ConnectionManager;
 import dev.vigil.HeartbeatPolicy;
 import dev.vigil.MessageCodec;
 import dev.vigil.MetricsObserver;
+import dev.vigil.testsupport.Await;
+import dev.vigil.testsupport.Loopback;
+import dev.vigil.testsupport.RawPeer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

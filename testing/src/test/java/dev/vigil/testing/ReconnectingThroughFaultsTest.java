@@ -9,6 +9,7 @@ import dev.vigil.MessageCodec;
 import dev.vigil.ReconnectListener;
 import dev.vigil.ReconnectPolicy;
 import dev.vigil.ReconnectingClient;
+import dev.vigil.testsupport.Loopback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

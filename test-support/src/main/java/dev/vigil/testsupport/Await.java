@@ -1,8 +1,9 @@
-package dev.vigil;
+package dev.vigil.testsupport;
 
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,16 +11,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Waits for a condition that no listener call announces (an RTT sample count, a registry size), checking it every
  * millisecond until a deadline. Parking between checks leaves the CPU to the code under test.
  */
-final class Await {
+public final class Await {
     private Await() {
     }
 
-    static void until(Duration timeout, BooleanSupplier condition, String what) {
+    public static void until(Duration timeout, BooleanSupplier condition, String what) {
         until(timeout, condition, () -> what);
     }
 
     /** As above, with a description made when it fails, so it can show the state at that moment. */
-    static void until(Duration timeout, BooleanSupplier condition, java.util.function.Supplier<String> what) {
+    public static void until(Duration timeout, BooleanSupplier condition, Supplier<String> what) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             assertTrue(System.nanoTime() < deadline, () -> "not within " + timeout + ": " + what.get());

@@ -1,4 +1,4 @@
-package dev.vigil.testing;
+package dev.vigil.testsupport;
 
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -13,31 +13,31 @@ import java.nio.charset.StandardCharsets;
  * A hand-written peer that speaks Vigil's wire format from docs/protocol.md byte by byte, so tests can send what a
  * well-behaved Vigil never would.
  */
-final class RawPeer implements AutoCloseable {
-    static final byte DATA = 0;
-    static final byte PING = 1;
-    static final byte PONG = 2;
-    static final byte CLOSE = 3;
+public final class RawPeer implements AutoCloseable {
+    public static final byte DATA = 0;
+    public static final byte PING = 1;
+    public static final byte PONG = 2;
+    public static final byte CLOSE = 3;
 
-    record Frame(byte type, byte[] payload) {
-        int closeCode() {
+    public record Frame(byte type, byte[] payload) {
+        public int closeCode() {
             return (payload[0] & 0xff) << 8 | (payload[1] & 0xff);
         }
 
-        String closeText() {
+        public String closeText() {
             return new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8);
         }
 
-        long nonce() {
+        public long nonce() {
             return ByteBuffer.wrap(payload).getLong();
         }
     }
 
-    final Socket socket;
-    final DataInputStream in;
-    final OutputStream out;
+    public final Socket socket;
+    public final DataInputStream in;
+    public final OutputStream out;
 
-    RawPeer(InetSocketAddress address) throws IOException {
+    public RawPeer(InetSocketAddress address) throws IOException {
         socket = new Socket();
         socket.setTcpNoDelay(true);
         socket.connect(address, 5000);
@@ -47,23 +47,23 @@ final class RawPeer implements AutoCloseable {
     }
 
     /** A HELLO with no options: version 1. */
-    static byte[] hello() {
+    public static byte[] hello() {
         return new byte[]{'V', 'I', 'G', 'L', 1, 0, 0, 0};
     }
 
-    static byte[] frame(byte type, byte[] payload) {
+    public static byte[] frame(byte type, byte[] payload) {
         return ByteBuffer.allocate(5 + payload.length).putInt(payload.length).put(type).put(payload).array();
     }
 
-    static byte[] ping(long nonce) {
+    public static byte[] ping(long nonce) {
         return frame(PING, ByteBuffer.allocate(8).putLong(nonce).array());
     }
 
-    static byte[] pong(long nonce) {
+    public static byte[] pong(long nonce) {
         return frame(PONG, ByteBuffer.allocate(8).putLong(nonce).array());
     }
 
-    RawPeer handshake() throws IOException {
+    public RawPeer handshake() throws IOException {
         out.write(hello());
         out.flush();
         readHello();
@@ -71,7 +71,7 @@ final class RawPeer implements AutoCloseable {
     }
 
     /** Reads the server's HELLO and checks its magic and version. */
-    void readHello() throws IOException {
+    public void readHello() throws IOException {
         byte[] fixed = new byte[8];
         in.readFully(fixed);
         if (fixed[0] != 'V' || fixed[1] != 'I' || fixed[2] != 'G' || fixed[3] != 'L' || fixed[4] != 1) {
@@ -80,12 +80,12 @@ final class RawPeer implements AutoCloseable {
         in.readFully(new byte[(fixed[6] & 0xff) << 8 | (fixed[7] & 0xff)]);
     }
 
-    void send(byte[] bytes) throws IOException {
+    public void send(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
     }
 
-    Frame read() throws IOException {
+    public Frame read() throws IOException {
         int len = in.readInt();
         byte type = in.readByte();
         byte[] payload = new byte[len];
@@ -94,7 +94,7 @@ final class RawPeer implements AutoCloseable {
     }
 
     /** Reads frames until a CLOSE, answering nothing. */
-    Frame readUntilClose() throws IOException {
+    public Frame readUntilClose() throws IOException {
         while (true) {
             Frame f = read();
             if (f.type() == CLOSE) {
@@ -104,7 +104,7 @@ final class RawPeer implements AutoCloseable {
     }
 
     /** Whether the peer closes its side: reads (skipping whatever still arrives) until end of stream or a reset. */
-    boolean sawEndOfStream() throws IOException {
+    public boolean sawEndOfStream() throws IOException {
         try {
             while (in.read() >= 0) {
                 // skip: a PING or CLOSE may come before the end

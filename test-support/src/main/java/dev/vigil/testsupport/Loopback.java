@@ -1,14 +1,14 @@
-package dev.vigil.testing;
+package dev.vigil.testsupport;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 /** Loopback addresses for real-socket tests: they never talk to anything else. */
-final class Loopback {
+public final class Loopback {
     private Loopback() {
     }
 
-    static InetSocketAddress anyPort() {
+    public static InetSocketAddress anyPort() {
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
     }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -16,14 +17,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code onOpen} on), and the counts the accept limits need.
  */
 final class Registry<M> {
-    private final ConcurrentHashMap<Long, SocketConnection<M>> live = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Long, SocketConnection<M>> open = new ConcurrentHashMap<>();
-    private final Collection<Connection<M>> openView = Collections.unmodifiableCollection(open.values());
+    // Sets of the connections themselves (identity), not maps by id: nothing looks a connection up by its id, and a
+    // boxed Long key in each of two maps would cost every connection 48 bytes.
+    private final Set<SocketConnection<M>> live = ConcurrentHashMap.newKeySet();
+    private final Set<SocketConnection<M>> open = ConcurrentHashMap.newKeySet();
+    private final Collection<Connection<M>> openView = Collections.unmodifiableCollection(open);
     private final AtomicInteger clientConnections = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, AtomicInteger> byAddress = new ConcurrentHashMap<>();
 
     void add(SocketConnection<M> connection) {
-        live.put(connection.id(), connection);
+        live.add(connection);
         if (connection.isClient()) {
             clientConnections.incrementAndGet();
         }
@@ -31,12 +34,12 @@ final class Registry<M> {
     }
 
     void opened(SocketConnection<M> connection) {
-        open.put(connection.id(), connection);
+        open.add(connection);
     }
 
     void closed(SocketConnection<M> connection) {
-        open.remove(connection.id());
-        if (live.remove(connection.id()) != null) {
+        open.remove(connection);
+        if (live.remove(connection)) {
             if (connection.isClient()) {
                 clientConnections.decrementAndGet();
             }
@@ -61,11 +64,11 @@ final class Registry<M> {
     }
 
     List<SocketConnection<M>> live() {
-        return new ArrayList<>(live.values());
+        return new ArrayList<>(live);
     }
 
     Collection<SocketConnection<M>> openConnections() {
-        return open.values();
+        return open;
     }
 
     Collection<Connection<M>> openView() {

@@ -60,11 +60,10 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
     final Dispatch<M> dispatch;
     final Pings pings;
     final Outbound<M> outbound;
-    private final Inbound<M> inbound;
-    private final Timing<M> timing;
-    private final Closing<M> closing;
+    final Inbound<M> inbound;
+    final Timing<M> timing;
+    final Closing<M> closing;
     final Guards guards;
-    private final ReadPath<M> readPath;
     private final CompletableFuture<Connection<M>> opened = new CompletableFuture<>();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
@@ -105,7 +104,6 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
                 createdNanos + settings.handshakeTimeout().toNanos(), !framing.hasHello() && !client);
         this.closing = new Closing<>(this, outbound, clock, settings.closeTimeout().toNanos());
         this.guards = new Guards(this, settings.guards(), createdNanos, framing.hasHello() ? Wire.HEADER : 1);
-        this.readPath = new ReadPath<>(this, inbound, outbound, timing, closing, guards, clock);
     }
 
     // ---- driver: the reader ----
@@ -155,12 +153,12 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
         }
         long now = clock.nanoTime();
         inbound.arrived(n, space, now);
-        return readPath.decode(now);
+        return ReadPath.decode(this, now);
     }
 
     /** {@return how long the reader waits before it reads again (over its data rate); 0: read now, -1: stop} */
     public final long readPause() {
-        return readPath.pause();
+        return ReadPath.pause(this, clock);
     }
 
     /** The read failed; {@code reason} says how (ignored if the connection is already ending). */

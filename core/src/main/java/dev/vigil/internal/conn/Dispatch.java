@@ -3,11 +3,14 @@ package dev.vigil.internal.conn;
 import dev.vigil.CloseReason;
 import dev.vigil.ConnectionListener;
 import dev.vigil.ConnectionState;
+import org.jetbrains.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -18,12 +21,26 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Dispatch<M> {
     private static final Logger log = LoggerFactory.getLogger(Dispatch.class);
+    private static final VarHandle EVENTS;
+    private static final VarHandle DRAIN_SCHEDULED;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            EVENTS = lookup.findVarHandle(Dispatch.class, "events", ConcurrentLinkedQueue.class);
+            DRAIN_SCHEDULED = lookup.findVarHandle(Dispatch.class, "drainScheduled", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final ConnectionCore<M> connection;
     private final ConnectionListener<M> listener;
     private final ReentrantLock callbackLock = new ReentrantLock();
-    private final ConcurrentLinkedQueue<Runnable> events = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    // Fields behind VarHandles, the queue made on the first event: most connections never see one, and an empty
+    // queue and an AtomicBoolean would cost each of them 64 bytes.
+    private volatile @Nullable ConcurrentLinkedQueue<Runnable> events;
+    private volatile boolean drainScheduled;
     private boolean closeDelivered;
 
     Dispatch(ConnectionCore<M> connection, ConnectionListener<M> listener) {
@@ -85,8 +102,14 @@ final class Dispatch<M> {
 
     /** A state change seen off the reader (by the timer, which must not block): queued for a short-lived thread. */
     void postStateChange(ConnectionState from, ConnectionState to) {
-        events.add(() -> listener.onStateChange(connection, from, to));
-        if (drainScheduled.compareAndSet(false, true)) {
+        ConcurrentLinkedQueue<Runnable> queue = events;
+        if (queue == null) {
+            ConcurrentLinkedQueue<Runnable> made = new ConcurrentLinkedQueue<>();
+            Object witness = EVENTS.compareAndExchange(this, (ConcurrentLinkedQueue<?>) null, made);
+            queue = witness == null ? made : events;
+        }
+        Objects.requireNonNull(queue).add(() -> listener.onStateChange(connection, from, to));
+        if (DRAIN_SCHEDULED.compareAndSet(this, false, true)) {
             connection.spawn("events", this::drain);
         }
     }
@@ -116,7 +139,7 @@ final class Dispatch<M> {
     private void drain() {
         callbackLock.lock();
         try {
-            drainScheduled.set(false);
+            drainScheduled = false;
             drainLocked();
         } finally {
             callbackLock.unlock();
@@ -124,8 +147,9 @@ final class Dispatch<M> {
     }
 
     private void drainLocked() {
+        ConcurrentLinkedQueue<Runnable> queue = events;
         Runnable event;
-        while ((event = events.poll()) != null) {
+        while (queue != null && (event = queue.poll()) != null) {
             if (closeDelivered) {
                 continue;
             }

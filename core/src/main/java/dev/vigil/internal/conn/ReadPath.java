@@ -8,38 +8,24 @@ import dev.vigil.internal.wire.Fatal;
  * frame as the peer's life, and end the connection on a fatal frame. Also the throttled reader's pause: it decodes
  * what a pause left in the buffer before it reads again. Reader thread only.
  */
-final class ReadPath<M> {
-    private final ConnectionCore<M> core;
-    private final Inbound<M> inbound;
-    private final Outbound<M> outbound;
-    private final Timing<M> timing;
-    private final Closing<M> closing;
-    private final Guards guards;
-    private final Clock clock;
-
-    ReadPath(ConnectionCore<M> core, Inbound<M> inbound, Outbound<M> outbound, Timing<M> timing, Closing<M> closing,
-             Guards guards, Clock clock) {
-        this.core = core;
-        this.inbound = inbound;
-        this.outbound = outbound;
-        this.timing = timing;
-        this.closing = closing;
-        this.guards = guards;
-        this.clock = clock;
+final class ReadPath {
+    private ReadPath() { // stateless: an object per connection would only repeat the core's references
     }
 
-    /** Decodes what the buffer holds at {@code now}; false if a fatal frame ended the connection. */
-    boolean decode(long now) {
+    /** Decodes what the core's buffer holds at {@code now}; false if a fatal frame ended the connection. */
+    static boolean decode(ConnectionCore<?> core, long now) {
+        Inbound<?> inbound = core.inbound;
+        Outbound<?> outbound = core.outbound;
         long framesBefore = inbound.framesIn();
         outbound.holdReplies();
         try {
             inbound.decode();
-            guards.afterRead(now, inbound.buffer.readable(), inbound.framesIn() - framesBefore);
+            core.guards.afterRead(now, inbound.buffer.readable(), inbound.framesIn() - framesBefore);
         } catch (Fatal f) {
             outbound.releaseReplies();
             // Replies owed to every frame before the fatal one, this read's and those still queued from earlier
             // reads, go out ahead of the CLOSE.
-            closing.fatal(f.reason);
+            core.closing.fatal(f.reason);
             return false;
         } catch (RuntimeException | Error e) {
             outbound.releaseReplies();
@@ -47,20 +33,20 @@ final class ReadPath<M> {
         }
         outbound.releaseReplies();
         if (inbound.framesIn() != framesBefore) {
-            timing.life(now);
+            core.timing.life(now);
         }
         inbound.report(framesBefore);
         return true;
     }
 
     /** {@return how long to wait before reading again, 0 to read now, -1 to stop (see the core's readPause)} */
-    long pause() {
+    static long pause(ConnectionCore<?> core, Clock clock) {
         while (true) {
-            long left = guards.pauseLeft(clock.nanoTime());
+            long left = core.guards.pauseLeft(clock.nanoTime());
             if (left >= 0) {
                 return core.closeReason() == null ? left : 0;
             }
-            if (!decode(clock.nanoTime())) { // the pause is over: first what it left in the buffer
+            if (!decode(core, clock.nanoTime())) { // the pause is over: first what it left in the buffer
                 return -1;
             }
         }

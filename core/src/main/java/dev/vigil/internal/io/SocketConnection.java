@@ -1,12 +1,14 @@
 package dev.vigil.internal.io;
 
 import dev.vigil.CloseReason;
+import dev.vigil.CloseReason.Kind;
 import dev.vigil.ConnectionListener;
 import dev.vigil.MetricsObserver;
 import dev.vigil.internal.Settings;
 import dev.vigil.internal.conn.Clock;
 import dev.vigil.internal.conn.ConnectionCore;
 import dev.vigil.internal.conn.HeartbeatJudge;
+import dev.vigil.internal.wire.InboundBuffer;
 import org.jetbrains.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +19,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A {@link ConnectionCore} wired to a socket: the reader virtual thread ({@code vigil-conn-42-reader}) reads into the
@@ -88,17 +91,53 @@ public final class SocketConnection<M> extends ConnectionCore<M> implements Runn
     }
 
     /**
-     * The reader virtual thread's body. It is this object itself, not a lambda: every frame and object between the
-     * thread's start and the socket read it parks in stays on the heap for as long as the connection is idle.
+     * The reader virtual thread's whole life (as Helidon's {@code ConnectionHandler}: everything here runs on it):
+     * start the core, then read into its buffer and hand over what arrived until the core or the socket says stop,
+     * then let the core finish. It owns the socket's input and every listener call the core makes from it.
+     *
+     * <p>The loop is here, in the thread's body itself (this object, not a lambda), because every frame and object
+     * between the thread's start and the socket read it parks in stays on the heap for as long as the connection is
+     * idle: a helper method's frame would cost each idle connection its bytes.
      */
     @Override
     public void run() {
         readerThread = Thread.currentThread();
-        SocketReader.run(this);
+        try {
+            InputStream in = openStreams();
+            start();
+            InboundBuffer buffer = inbound();
+            boolean more = true;
+            while (more) {
+                readStarting();
+                int space = buffer.writable();
+                int n;
+                try {
+                    n = in.read(buffer.array(), buffer.writeIndex(), space);
+                } catch (IOException e) {
+                    readDone(0, space);
+                    throw e;
+                }
+                more = readDone(n, space);
+                for (long pause; more && (pause = readPause()) != 0; ) {
+                    if (pause < 0) {
+                        more = false;
+                    } else {
+                        LockSupport.parkNanos(pause); // over its data rate: TCP pushes back on the peer meanwhile
+                    }
+                }
+            }
+        } catch (IOException e) {
+            readFailed(IoFailures.reason(e, true));
+        } catch (RuntimeException | Error e) {
+            log.error("{}: reader failed unexpectedly", logName(), e);
+            abort(new CloseReason(Kind.IO_ERROR, false, "internal error: " + e, e), false);
+        } finally {
+            finish();
+        }
     }
 
     /** Opens the socket's streams, on the reader thread (with TLS, that is where the handshake may start). */
-    InputStream openStreams() throws IOException {
+    private InputStream openStreams() throws IOException {
         out = socket.getOutputStream();
         return SpinningInput.wrap(socket.getInputStream(), raw.getInputStream(), readSpinNanos);
     }

@@ -10,8 +10,9 @@ import java.time.Duration;
  * {@link CloseReason.Kind#HEARTBEAT_TIMEOUT}; queue depth is {@link ConnectionStats#queuedMessages()}, read when your
  * gauge is sampled.
  *
- * <p>Called on the connections' own threads (reader and writer) and the accept thread, concurrently for different
- * connections: an implementation must be thread-safe, quick and must not block. What it throws is logged and
+ * <p>Called on the connections' own threads (reader and writer), the accept thread, and the manager's heartbeat timer
+ * thread ({@link #sent} for a PING the timer writes itself), concurrently for different connections: an
+ * implementation must be thread-safe, quick and must not block (on the timer, it would delay every heartbeat). What it throws is logged and
  * dropped. Every method has a default that does nothing.
  */
 public interface MetricsObserver {

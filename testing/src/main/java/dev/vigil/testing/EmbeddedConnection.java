@@ -71,6 +71,7 @@ public final class EmbeddedConnection<M> implements AutoCloseable {
     private long now = START;
     private volatile long deadline = ConnectionCore.NO_DEADLINE;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<String> started = new ConcurrentLinkedQueue<>();
     private final WrittenBytes written = new WrittenBytes();
     private boolean helloTaken;
     private final StallLedger stalls = new StallLedger();
@@ -398,6 +399,17 @@ public final class EmbeddedConnection<M> implements AutoCloseable {
 
     // ---- the rest ----
 
+    /**
+     * How many tasks in {@code role} the connection has handed to another thread since it was built: in production
+     * each is a virtual thread started ({@code "writer"}, {@code "closer"}, {@code "events"}).
+     *
+     * @param role the role, as in the thread's name
+     * @return how many such tasks it started
+     */
+    public int threadsStarted(String role) {
+        return (int) started.stream().filter(role::equals).count();
+    }
+
     /** Runs the work the connection handed to other threads (a writer, a state change), until there is none. */
     public void runPendingTasks() {
         Runnable task;
@@ -467,6 +479,7 @@ public final class EmbeddedConnection<M> implements AutoCloseable {
 
         @Override
         public void spawn(String role, Runnable task) {
+            owner.started.add(role);
             owner.tasks.add(task);
         }
 

@@ -17,6 +17,14 @@ final class ControlFrames {
     private long[] pongs = new long[0];
     private int pongCount;
     private boolean pingRequested;
+    /** The writer's byte count when our last PING was encoded: everything before it is read once it is answered. */
+    private long pingAtBytes;
+
+    /**
+     * The most bytes the timer's PING may find unread by the peer: far below any TCP send buffer a kernel gives by
+     * default (16 KiB on Linux, more elsewhere), so the kernel takes the PING without blocking the timer.
+     */
+    static final int TIMER_WRITE_BUDGET = 512;
 
     ControlFrames(Framing framing, Clock clock, Pings pings) {
         this.framing = framing;
@@ -39,8 +47,22 @@ final class ControlFrames {
         return pongCount > 0 || pingRequested;
     }
 
-    /** Encodes the PONGs owed, then a requested PING (its nonce is its send time); returns how many frames. */
-    int encode(OutBuffer out) {
+    /**
+     * Whether the timer may write a PING itself: our last PING is answered (or none was sent), which proves the
+     * peer's application read every byte written before it, since TCP delivers in order; and at most
+     * {@value #TIMER_WRITE_BUDGET} bytes went out since. Those, and the PING's few dozen bytes, are all the socket's send buffer can
+     * hold, so the write cannot wait for space. A dead or deaf peer leaves its PING unanswered: from then on a writer
+     * thread writes the PINGs (and may block), not the timer.
+     */
+    boolean timerMayWrite(long bytesOut) {
+        return !pings.outstanding() && bytesOut - pingAtBytes <= TIMER_WRITE_BUDGET;
+    }
+
+    /**
+     * Encodes the PONGs owed, then a requested PING (its nonce is its send time); returns how many frames.
+     * {@code bytesOut} is the writer's byte count before this batch.
+     */
+    int encode(OutBuffer out, long bytesOut) {
         int frames = pongCount;
         for (int i = 0; i < pongCount; i++) {
             framing.encodePong(out, pongs[i]);
@@ -49,6 +71,7 @@ final class ControlFrames {
         if (pingRequested) {
             pingRequested = false;
             long nonce = clock.nanoTime();
+            pingAtBytes = bytesOut;
             framing.encodePing(out, nonce);
             pings.sent(nonce);
             frames++;

@@ -225,6 +225,27 @@ final class FrameWriter<M> {
         }
     }
 
+    /** Gives back the write buffer and queue arrays of a connection idle for an interval (a second at most). */
+    void trimIdle(long now, long interval, Outbound<M> out) {
+        long idleFor = Math.min(interval, TimeUnit.SECONDS.toNanos(1));
+        if (now - lastWriteNanos < idleFor || !lock.tryLock()) {
+            return;
+        }
+        try {
+            out.lock.lock();
+            try {
+                if (out.queue.size() == 0 && out.inFlight == 0 && !out.writerActive) {
+                    out.queue.release();
+                    trim();
+                }
+            } finally {
+                out.lock.unlock();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Gives back the arrays of an idle connection. */
     void trim() {
         buffer.trim(1024);

@@ -105,7 +105,7 @@ final class HeldReplies<M> {
                     error = reason != null ? new ConnectionClosedException(reason) : out.closed();
                     return;
                 }
-                controlFrames = out.control.encode(control);
+                controlFrames = out.control.encode(control, writer.bytesOut());
             } finally {
                 out.lock.unlock();
             }

@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -29,7 +28,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * BLOCK) and finds the queue idle writes its message itself, direct, and gets the shared {@link Written#DONE}; a
  * caller that wrote inline and finds more work after its one batch, or a sender that found a writer busy or may not
  * wait, asks the I/O side for a writer ({@code spawn("writer")}), one hop. The reader's replies during a read are
- * encoded at once and share one future ({@link HeldReplies}).
+ * encoded at once and share one future ({@link HeldReplies}). A PING due goes out on the shared timer thread
+ * itself, with no writer started, only when the write side is idle and the write cannot block: the peer answered our
+ * last PING and at most {@value ControlFrames#TIMER_WRITE_BUDGET} bytes went out since ({@link #requestPing}).
  *
  * <p>{@code lock} guards the queue, the writer flag and the connection's state (the core moves its state under it).
  */
@@ -43,7 +44,7 @@ final class Outbound<M> {
     private final Condition notFull = lock.newCondition();
     private final Condition writerIdle = lock.newCondition();
     final SendQueue queue;
-    private int inFlight;
+    int inFlight;
     boolean writerActive;
     boolean outputClosed;
     final ControlFrames control;
@@ -214,23 +215,39 @@ final class Outbound<M> {
         startWriting(inline, spawn);
     }
 
-    /** Asks for a PING, ahead of queued data; from the timer, so never written inline. */
+    /**
+     * Asks for a PING, ahead of queued data; from the shared timer thread. The timer writes it itself, with no thread
+     * started, when the write side is idle (its lock free, no writer, nothing queued, no session) and the write cannot
+     * block ({@link ControlFrames#timerMayWrite}); else a writer thread does, as for any other frame.
+     */
     void requestPing() {
-        boolean spawn = false;
-        lock.lock();
+        boolean locked = writer.lock.tryLock(), timer = false, spawn = false;
         try {
-            if (outputClosed || core.closeReason() != null) {
-                return;
+            lock.lock();
+            try {
+                if (outputClosed || core.closeReason() != null) {
+                    return;
+                }
+                control.ping();
+                if (!writerActive) {
+                    writerActive = true;
+                    timer = locked && queue.size() == 0 && !closeAfterData && session == null
+                            && control.timerMayWrite(writer.bytesOut());
+                    spawn = !timer;
+                }
+            } finally {
+                lock.unlock();
             }
-            control.ping();
-            if (!writerActive) {
-                writerActive = true;
-                spawn = true;
+            if (timer) {
+                drain(true, null); // one batch; work that arrives meanwhile goes to a writer thread
+            } else {
+                startWriting(false, spawn);
             }
         } finally {
-            lock.unlock();
+            if (locked) {
+                writer.lock.unlock();
+            }
         }
-        startWriting(false, spawn);
     }
 
     /** Sends a CLOSE frame after every message already queued; the caller holds {@link #lock}. */
@@ -318,7 +335,7 @@ final class Outbound<M> {
                         core.spawn("writer", () -> drain(false, null));
                         return directFailed;
                     }
-                    controlFrames = control.encode(writer.buffer);
+                    controlFrames = control.encode(writer.buffer, writer.bytesOut());
                     sessionFrames = session == null ? 0 : session.encode(writer.buffer, FrameWriter.BATCH);
                     taken = writer.take(queue);
                     inFlight = taken;
@@ -424,27 +441,6 @@ final class Outbound<M> {
             Thread.currentThread().interrupt();
         } finally {
             lock.unlock();
-        }
-    }
-
-    /** Gives back the write buffer and queue arrays of a connection that has been idle for an interval. */
-    void trimIdle(long now, long interval) {
-        long idleFor = Math.min(interval, TimeUnit.SECONDS.toNanos(1));
-        if (now - writer.lastWriteNanos() < idleFor || !writer.lock.tryLock()) {
-            return;
-        }
-        try {
-            lock.lock();
-            try {
-                if (queue.size() == 0 && inFlight == 0 && !writerActive) {
-                    queue.release();
-                    writer.trim();
-                }
-            } finally {
-                lock.unlock();
-            }
-        } finally {
-            writer.lock.unlock();
         }
     }
 }

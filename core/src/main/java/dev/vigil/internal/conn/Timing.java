@@ -138,7 +138,7 @@ final class Timing<M> {
     }
 
     private long heartbeat(long now, Pauses pauses, ConnectionState state) {
-        outbound.trimIdle(now, heartbeat.pingAfter());
+        outbound.writer.trimIdle(now, heartbeat.pingAfter(), outbound);
         if (!readerWaiting && !outbound.writer.readerInWrite()) {
             // The reader is busy (a callback, decoding): it is not waiting, so no silence is proven yet.
             return now + Math.min(heartbeat.pingAfter(), TimeUnit.SECONDS.toNanos(1));

@@ -18,12 +18,18 @@ import java.util.concurrent.CompletableFuture;
  * as for any send. Immutable apart from that cache; safe to share between writers.
  */
 public final class Broadcast {
-    private final byte[] payload;
+    /** Unused bytes at the end of the codec's buffer beyond which the payload is copied to an array of its size. */
+    private static final int SLACK = 1024;
+    /** Room for what a framing adds to a payload (the binary header is 5 bytes, a line's end 1). */
+    private static final int FRAMING_ROOM = 16;
+    private final byte[] payload; // valid up to length: the codec's own buffer, kept unless it wastes much
+    private final int length;
     private volatile @Nullable Frame first;
     private volatile @Nullable Frame second;
 
-    private Broadcast(byte[] payload) {
+    private Broadcast(byte[] payload, int length) {
         this.payload = payload;
+        this.length = length;
     }
 
     /**
@@ -34,7 +40,9 @@ public final class Broadcast {
     public static <M> Broadcast encode(MessageCodec<M> codec, M message) throws Exception {
         OutBuffer scratch = new OutBuffer();
         codec.encode(message, scratch);
-        return new Broadcast(Arrays.copyOf(scratch.buf, scratch.size));
+        int size = scratch.size;
+        byte[] bytes = scratch.buf.length - size > SLACK ? Arrays.copyOf(scratch.buf, size) : scratch.buf;
+        return new Broadcast(bytes, size);
     }
 
     /**
@@ -66,11 +74,11 @@ public final class Broadcast {
         if (frame.error != null) {
             return new IOException(frame.error);
         }
-        if (payload.length > limit) { // as the framing's own check words it
-            return new IOException("message of " + payload.length + " bytes exceeds the maximum frame size of "
+        if (length > limit) { // as the framing's own check words it
+            return new IOException("message of " + length + " bytes exceeds the maximum frame size of "
                     + limit + " bytes");
         }
-        buffer.write(frame.bytes, 0, frame.bytes.length);
+        buffer.write(frame.bytes, 0, frame.length);
         return null;
     }
 
@@ -85,10 +93,11 @@ public final class Broadcast {
             return s;
         }
         OutBuffer out = new OutBuffer();
+        out.buf = new byte[length + FRAMING_ROOM]; // a header or a line break: the frame is made in one array
         int start = framing.beginData(out);
-        out.write(payload, 0, payload.length);
+        out.write(payload, 0, length);
         String error = framing.endData(out, start, Long.MAX_VALUE);
-        Frame built = new Frame(kind, Arrays.copyOf(out.buf, out.size), error);
+        Frame built = new Frame(kind, out.buf, out.size, error);
         if (f == null) {
             first = built;
         } else {
@@ -98,6 +107,6 @@ public final class Broadcast {
     }
 
     /** The frame bytes of one framing class, or why the message cannot be framed so (a line with a line break). */
-    private record Frame(Class<?> kind, byte[] bytes, @Nullable String error) {
+    private record Frame(Class<?> kind, byte[] bytes, int length, @Nullable String error) {
     }
 }

@@ -148,11 +148,14 @@ public interface ConnectionManager<M> extends AutoCloseable {
 
     /**
      * Sends a message to every open connection. Never blocks: a connection whose queue is full fails its send, whatever
-     * the backpressure policy.
+     * the backpressure policy. The codec encodes the message once, and those bytes are queued to every connection in
+     * order with its other sends (a connection with a session encodes it again for its replay buffer); a connection
+     * whose peer accepts smaller frames fails alone.
      *
      * @param message the message
      * @return a future that completes, once every send has settled, with the number of connections the message was
-     *         written to
+     *         written to (0 with no connection open, and then the codec is not called); it fails, once, with what the
+     *         codec threw if the message cannot be encoded
      */
     CompletableFuture<Integer> broadcast(M message);
 

@@ -1,5 +1,6 @@
 package dev.vigil.internal;
 
+import dev.vigil.BackpressurePolicy;
 import dev.vigil.CloseReason;
 import dev.vigil.Connection;
 import dev.vigil.ConnectionClosedException;
@@ -8,6 +9,7 @@ import dev.vigil.ConnectionManager;
 import dev.vigil.HeartbeatPolicy;
 import dev.vigil.MetricsObserver;
 import dev.vigil.SessionPolicy;
+import dev.vigil.internal.conn.Broadcast;
 import dev.vigil.internal.conn.ConnectionCore;
 import dev.vigil.internal.conn.SessionLink;
 import dev.vigil.internal.conn.SessionSends;
@@ -296,10 +298,21 @@ final class DefaultConnectionManager<M> implements ConnectionManager<M>, SocketC
 
     @Override
     public CompletableFuture<Integer> broadcast(M message) {
+        Objects.requireNonNull(message, "message");
         Collection<SocketConnection<M>> open = registry.openConnections();
+        if (open.isEmpty()) {
+            return CompletableFuture.completedFuture(0);
+        }
+        Broadcast once; // the codec runs once here, not once per connection; a codec failure fails it all, once
+        try {
+            once = Broadcast.encode(settings.codec(), message);
+        } catch (Exception | LinkageError e) {
+            return CompletableFuture.failedFuture(e);
+        }
         List<CompletableFuture<Void>> sends = new ArrayList<>(open.size());
+        BackpressurePolicy policy = settings.backpressure();
         for (SocketConnection<M> connection : open) {
-            sends.add(connection.sendNoWait(message));
+            sends.add(once.sendTo(connection, message, policy));
         }
         // Counted once all have settled, from the futures themselves: dependents of one future run in no set order.
         return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))

@@ -392,11 +392,6 @@ public abstract class ConnectionCore<M> implements Connection<M>, Transport {
                 : policy;
     }
 
-    /** A send from {@code broadcast}: never blocks (a full queue fails it, or closes as the policy says). */
-    public final CompletableFuture<Void> sendNoWait(M message) {
-        return SessionSends.send(outbound, message, SessionSends.noWait(settings.backpressure()));
-    }
-
     @Override
     public long id() {
         return id;

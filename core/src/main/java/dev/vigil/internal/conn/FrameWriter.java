@@ -123,9 +123,7 @@ final class FrameWriter<M> {
     int encode(int n, long limit, int encoded) throws IOException {
         int frames = encoded;
         for (int i = 0; i < n; i++) {
-            @SuppressWarnings("unchecked")
-            M message = (M) batch[i * 2];
-            if (encodeData(message, future(i), limit)) {
+            if (encodeData(batch[i * 2], future(i), limit)) {
                 frames++;
             } else {
                 batch[i * 2 + 1] = null;
@@ -138,9 +136,11 @@ final class FrameWriter<M> {
         return frames;
     }
 
-    /** Encodes one message; on failure rolls the buffer back and fails only that message. */
-    private boolean encodeData(M message, @Nullable CompletableFuture<Void> future, long limit) {
-        Throwable error = encodeOne(message, limit);
+    /** Encodes one message (copies a broadcast's frame); on failure rolls the buffer back and fails only it. */
+    private boolean encodeData(Object message, @Nullable CompletableFuture<Void> future, long limit) {
+        @SuppressWarnings("unchecked")
+        Throwable error = message instanceof Broadcast b ? b.writeTo(buffer, framing, limit) : encodeOne((M) message,
+                limit);
         if (error != null && future != null) {
             future.completeExceptionally(error);
         }

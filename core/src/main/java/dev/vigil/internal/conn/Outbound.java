@@ -139,7 +139,7 @@ final class Outbound<M> {
         }
     }
 
-    void enqueue(M message, CompletableFuture<Void> future, BackpressurePolicy policy) {
+    void enqueue(Object message, CompletableFuture<Void> future, BackpressurePolicy policy) { // M or a Broadcast
         boolean inline = false;
         boolean spawn = false;
         boolean slowConsumer = false;

@@ -3,7 +3,8 @@ package dev.vigil.internal.conn;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The messages a connection has accepted and not yet handed to its writer, each with its send future, in order. A
+ * The messages a connection has accepted and not yet handed to its writer, each with its send future, in order (a
+ * message, or a {@link Broadcast} encoded once for every connection). A
  * ring of (message, future) pairs in one array, so a send allocates nothing here once the ring has grown; given back
  * when the connection is idle. Not thread-safe: the connection's lock guards it.
  */

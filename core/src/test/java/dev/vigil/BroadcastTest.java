@@ -1,5 +1,8 @@
 package dev.vigil;
 
+import dev.vigil.testsupport.Await;
+import dev.vigil.testsupport.Loopback;
+import dev.vigil.testsupport.RawPeer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -24,6 +24,7 @@ import dev.vigil.internal.wire.Wire;
 import org.jetbrains.annotations.Nullable;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
@@ -54,7 +55,9 @@ public final class SessionLink<M> {
     private volatile boolean awaitingAnswer;
     private @Nullable Runnable events;
     private final AtomicReference<byte @Nullable []> ack = new AtomicReference<>();
-    private List<ReplayBuffer.Entry<M>> writing = List.of();
+    /** The writer's batch, from {@link #encode} to {@link #written}; reused, so a batch allocates no list. */
+    private final List<ReplayBuffer.Entry<M>> writing = new ArrayList<>(FrameWriter.BATCH);
+    private final List<ReplayBuffer.Entry<M>> acked = new ArrayList<>(); // the reader's, for each ACK's entries
     private volatile boolean closeFrame;
     private volatile @Nullable SessionFallback<M> fallback;
     private final SessionAckTimer ackTimer = new SessionAckTimer();
@@ -223,7 +226,12 @@ public final class SessionLink<M> {
             if (ch == null) {
                 throw new Fatal(Kind.PROTOCOL_ERROR, "expected a SESSION frame, got ACK");
             }
-            SessionEvents.confirm(core(), ch.onAck(b, off, len));
+            try {
+                ch.onAck(b, off, len, acked);
+                SessionEvents.confirm(core(), acked);
+            } finally {
+                acked.clear(); // the reader's own list, reused for every ACK
+            }
             sends().signalRoom();
         } catch (SessionProtocolException e) {
             throw new Fatal(Kind.PROTOCOL_ERROR, e.getMessage());
@@ -335,7 +343,9 @@ public final class SessionLink<M> {
             return fb == null ? 0 : fb.encode(out, max);
         }
         byte[] owed = ack.getAndSet(null);
-        List<ReplayBuffer.Entry<M>> next = ch.pull(max);
+        List<ReplayBuffer.Entry<M>> next = writing;
+        next.clear(); // what a failed write left stays in the buffer for the replay
+        ch.pull(max, next);
         if (!next.isEmpty()) {
             byte[] piggyback = ch.piggyback();
             if (piggyback != null) {
@@ -351,7 +361,6 @@ public final class SessionLink<M> {
             SessionFallback.data(out, e.payload());
             frames++;
         }
-        writing = next;
         return frames;
     }
 
@@ -364,7 +373,7 @@ public final class SessionLink<M> {
         for (ReplayBuffer.Entry<M> e : writing) {
             e.written().complete(null);
         }
-        writing = List.of();
+        writing.clear();
     }
 
     /** A CLOSE frame is about to be written: the final ACK goes ahead of it; returns the frames encoded. */

@@ -53,7 +53,7 @@ public final class SessionSends<M> {
     static <M> CompletableFuture<Void> send(Outbound<M> out, M message, BackpressurePolicy policy) {
         SessionLink<M> s = out.session;
         if (s != null && s.active()) {
-            return s.sends().send(message, policy).written();
+            return s.sends().sendWritten(message, policy);
         }
         return out.send(message, policy);
     }
@@ -86,9 +86,27 @@ public final class SessionSends<M> {
 
     /** Into the replay buffer, then the writer; blocks, fails or closes on a full buffer as {@code policy} says. */
     Delivery send(M message, BackpressurePolicy policy) {
+        try {
+            ReplayBuffer.Entry<M> e = append(message, policy);
+            return new Delivery(e.written(), e.delivered());
+        } catch (Refused r) {
+            return failed(r.getCause());
+        }
+    }
+
+    /** As {@link #send}, for a caller that takes only the written future: no delivery future is made. */
+    CompletableFuture<Void> sendWritten(M message, BackpressurePolicy policy) {
+        try {
+            return append(message, policy).written();
+        } catch (Refused r) {
+            return CompletableFuture.failedFuture(r.getCause());
+        }
+    }
+
+    private ReplayBuffer.Entry<M> append(M message, BackpressurePolicy policy) throws Refused {
         SessionChannel<M> ch = Objects.requireNonNull(link.channel());
         boolean slow = false;
-        Delivery delivery;
+        ReplayBuffer.Entry<M> entry;
         lock.lock();
         try {
             byte[] payload;
@@ -97,12 +115,12 @@ public final class SessionSends<M> {
                 codec.encode(message, scratch);
                 payload = Arrays.copyOf(scratch.buf, scratch.size);
             } catch (Exception | LinkageError e) {
-                return failed(e);
+                throw new Refused(e);
             } finally {
                 scratch.trim(4096);
             }
             if (payload.length > peerMaxFrame) {
-                return failed(new IOException("message of " + payload.length
+                throw new Refused(new IOException("message of " + payload.length
                         + " bytes exceeds the maximum frame size of " + peerMaxFrame + " bytes"));
             }
             ReplayBuffer<M> out = ch.link().session().out();
@@ -113,25 +131,24 @@ public final class SessionSends<M> {
                     if (link.keepsSession() && client != null) {
                         return hold(client, message, payload, clock); // resumed on the next connection
                     }
-                    return failed(new ConnectionClosedException(reason));
+                    throw new Refused(new ConnectionClosedException(reason));
                 }
-                ReplayBuffer.Room r = out.room(payload.length);
-                if (r == ReplayBuffer.Room.OK) {
-                    ReplayBuffer.Entry<M> e = out.append(message, payload, clock.nanoTime());
-                    delivery = new Delivery(e.written(), e.delivered());
+                ReplayBuffer.Entry<M> e = out.tryAppend(message, payload, clock.nanoTime());
+                if (e != null) {
+                    entry = e;
                     break;
                 }
-                if (r == ReplayBuffer.Room.OVERFLOWED) {
+                if (out.room(payload.length) == ReplayBuffer.Room.OVERFLOWED) {
                     String why = out.overflow();
-                    return failed(new IOException(why != null ? why : "the session has ended"));
+                    throw new Refused(new IOException(why != null ? why : "the session has ended"));
                 }
                 if (policy == BackpressurePolicy.FAIL) {
-                    return failed(new RejectedExecutionException(core.name() + ": replay buffer full ("
+                    throw new Refused(new RejectedExecutionException(core.name() + ": replay buffer full ("
                             + out.size() + " messages, " + out.bytes() + " bytes unconfirmed by the peer)"));
                 }
                 if (policy == BackpressurePolicy.CLOSE) {
                     slow = true;
-                    delivery = failed(new RejectedExecutionException(core.name() + ": replay buffer full"));
+                    entry = null;
                     break;
                 }
                 room.awaitUninterruptibly();
@@ -142,10 +159,19 @@ public final class SessionSends<M> {
         if (slow) {
             core.abort(CloseReason.local(Kind.SLOW_CONSUMER, "peer confirms too slowly: its replay buffer is full"),
                     false);
-        } else {
-            link.wake();
+            throw new Refused(new RejectedExecutionException(core.name() + ": replay buffer full"));
         }
-        return delivery;
+        link.wake();
+        return Objects.requireNonNull(entry);
+    }
+
+    /** A send that was not taken; its cause is what the send's futures fail with. */
+    private static final class Refused extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Refused(Throwable cause) {
+            super(null, cause, false, false);
+        }
     }
 
     /** ACKs made room, or the connection ended: blocked senders look again. */
@@ -158,12 +184,12 @@ public final class SessionSends<M> {
         }
     }
 
-    private static <M> Delivery hold(ClientSession<M> client, M message, byte[] payload, Clock clock) {
+    private static <M> ReplayBuffer.Entry<M> hold(ClientSession<M> client, M message, byte[] payload, Clock clock)
+            throws Refused {
         try {
-            ReplayBuffer.Entry<M> e = client.hold(message, payload, clock::nanoTime);
-            return new Delivery(e.written(), e.delivered());
+            return client.hold(message, payload, clock::nanoTime);
         } catch (IOException e) {
-            return failed(e);
+            throw new Refused(e);
         }
     }
 
@@ -257,7 +283,10 @@ public final class SessionSends<M> {
             Delivery d;
             lock.lock();
             try {
-                d = SessionSends.hold(session, message, Arrays.copyOf(b.buf, b.size), clock);
+                ReplayBuffer.Entry<M> e = SessionSends.hold(session, message, Arrays.copyOf(b.buf, b.size), clock);
+                d = new Delivery(e.written(), e.delivered());
+            } catch (Refused r) {
+                d = failed(r.getCause());
             } finally {
                 lock.unlock();
             }

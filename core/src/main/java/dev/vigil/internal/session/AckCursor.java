@@ -1,5 +1,6 @@
 package dev.vigil.internal.session;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -35,13 +36,25 @@ public final class AckCursor<M> {
      * @throws SessionProtocolException if the count goes backwards on this connection or covers frames never sent
      */
     public List<ReplayBuffer.Entry<M>> onAck(long count) throws SessionProtocolException {
+        List<ReplayBuffer.Entry<M>> released = new ArrayList<>();
+        onAck(count, released);
+        return released;
+    }
+
+    /**
+     * As {@link #onAck(long)}, into the reader's own list, so an ACK allocates none.
+     *
+     * @param count    the peer's cumulative delivered count
+     * @param released receives the entries it released, oldest first
+     * @throws SessionProtocolException if the count goes backwards on this connection or covers frames never sent
+     */
+    public void onAck(long count, List<ReplayBuffer.Entry<M>> released) throws SessionProtocolException {
         if (count < last) {
             throw new SessionProtocolException("ACK " + count + " goes backwards: the peer acknowledged " + last
                     + " frames before");
         }
-        List<ReplayBuffer.Entry<M>> released = buffer.release(count);
+        buffer.release(count, released);
         last = count;
-        return released;
     }
 
     /** {@return the highest count the peer sent on this connection} */

@@ -5,7 +5,6 @@ import org.jetbrains.annotations.Nullable;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -49,19 +48,48 @@ public final class ReplayBuffer<M> {
     }
 
     /**
-     * One sent message.
+     * One sent message. Its delivery future is made only when someone asks for it ({@link LazyDelivery}).
      *
-     * @param position  its number in the session, from 1
-     * @param message   the message, for handing it back
-     * @param payload   its encoded DATA payload, written again on replay
-     * @param sentAt    when it was appended, in ticker nanoseconds
-     * @param written   completes when a connection first wrote its frame (the wiring completes it; a replay
-     *                  completes it again, which changes nothing)
-     * @param delivered completes when the peer's count covers it
-     * @param <M>       the type of messages
+     * @param <M> the type of messages
      */
-    public record Entry<M>(long position, M message, byte[] payload, long sentAt, CompletableFuture<Void> written,
-                           CompletableFuture<Void> delivered) {
+    public static final class Entry<M> extends LazyDelivery {
+        private final long position;
+        private final M message;
+        private final byte[] payload;
+        private final long sentAt;
+        private final CompletableFuture<Void> written = new CompletableFuture<>();
+
+        Entry(long position, M message, byte[] payload, long sentAt) {
+            this.position = position;
+            this.message = message;
+            this.payload = payload;
+            this.sentAt = sentAt;
+        }
+
+        /** {@return its number in the session, from 1} */
+        public long position() {
+            return position;
+        }
+
+        /** {@return the message, for handing it back} */
+        public M message() {
+            return message;
+        }
+
+        /** {@return its encoded DATA payload, written again on replay} */
+        public byte[] payload() {
+            return payload;
+        }
+
+        /** {@return when it was appended, in ticker nanoseconds} */
+        public long sentAt() {
+            return sentAt;
+        }
+
+        /** {@return completes when a connection first wrote its frame (a replay completes it again: no change)} */
+        public CompletableFuture<Void> written() {
+            return written;
+        }
     }
 
     /**
@@ -102,7 +130,7 @@ public final class ReplayBuffer<M> {
      * @param message the message
      * @param payload its encoded DATA payload
      * @param now     the ticker's time
-     * @return its entry, with the next position and fresh written and delivery futures
+     * @return its entry, with the next position and a fresh written future
      * @throws IllegalStateException if it does not fit or the buffer overflowed (check {@link #room} first)
      */
     public Entry<M> append(M message, byte[] payload, long now) {
@@ -114,11 +142,27 @@ public final class ReplayBuffer<M> {
             if (!fits(payload.length)) {
                 throw new IllegalStateException("a " + payload.length + "-byte message does not fit: " + describe());
             }
-            Entry<M> e = new Entry<>(++sent, message, payload, now, new CompletableFuture<>(),
-                    new CompletableFuture<>());
+            Entry<M> e = new Entry<>(++sent, message, payload, now);
             entries.addLast(e);
             bytes += payload.length;
             return e;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Connected: appends the message if {@link #room} would say it fits, in one step.
+     *
+     * @param message the message
+     * @param payload its encoded DATA payload
+     * @param now     the ticker's time
+     * @return its entry, or null when it does not fit or the buffer overflowed ({@link #room} says which)
+     */
+    public @Nullable Entry<M> tryAppend(M message, byte[] payload, long now) {
+        lock.lock();
+        try {
+            return overflow == null && !closed && fits(payload.length) ? append(message, payload, now) : null;
         } finally {
             lock.unlock();
         }
@@ -197,10 +241,23 @@ public final class ReplayBuffer<M> {
      * @throws SessionProtocolException if the count covers frames never sent
      */
     public List<Entry<M>> release(long count) throws SessionProtocolException {
+        List<Entry<M>> out = new ArrayList<>();
+        release(count, out);
+        return out;
+    }
+
+    /**
+     * As {@link #release(long)}, into the reader's own list, so an ACK allocates none.
+     *
+     * @param count    how many of this side's frames the peer delivered
+     * @param released receives the released entries, oldest first
+     * @throws SessionProtocolException if the count covers frames never sent
+     */
+    public void release(long count, List<Entry<M>> released) throws SessionProtocolException {
         lock.lock();
         try {
             checkCount(count, "ACK");
-            return releaseTo(count);
+            releaseTo(count, released);
         } finally {
             lock.unlock();
         }
@@ -224,7 +281,7 @@ public final class ReplayBuffer<M> {
                 throw new SessionProtocolException("resume count " + count + " goes back below the " + acknowledged
                         + " frames the peer had acknowledged");
             }
-            released.addAll(releaseTo(count));
+            releaseTo(count, released);
             return new ArrayList<>(entries);
         } finally {
             lock.unlock();
@@ -243,23 +300,36 @@ public final class ReplayBuffer<M> {
      *                               this connection did not write: a displaced connection was not fenced)
      */
     public List<Entry<M>> next(long after, int max) {
+        List<Entry<M>> out = new ArrayList<>();
+        next(after, max, out);
+        return out;
+    }
+
+    /**
+     * As {@link #next(long, int)}, into the writer's own list, so a batch allocates none.
+     *
+     * @param after the position of the last entry this connection wrote
+     * @param max   the most entries to add
+     * @param out   receives up to {@code max} held entries after {@code after}, oldest first
+     */
+    public void next(long after, int max, List<Entry<M>> out) {
         lock.lock();
         try {
-            List<Entry<M>> out = new ArrayList<>(Math.min(max, entries.size()));
+            int added = 0;
             for (Entry<M> e : entries) {
-                if (out.size() == max) {
+                if (added == max) {
                     break;
                 }
                 if (e.position() > after) {
-                    if (out.isEmpty() && e.position() != after + 1) {
+                    if (added == 0 && e.position() != after + 1) {
                         // DATA frames are numbered by their order on the wire, so a writer must never skip one.
                         throw new IllegalStateException("the writer is at frame " + after + " but the next held frame "
                                 + "is " + e.position() + ": the peer acknowledged frames this connection never wrote");
                     }
                     out.add(e);
+                    added++;
                 }
             }
-            return out;
         } finally {
             lock.unlock();
         }
@@ -277,7 +347,7 @@ public final class ReplayBuffer<M> {
         lock.lock();
         try {
             if (deliveredByPeer >= 0) {
-                released.addAll(releaseTo(Math.min(deliveredByPeer, sent)));
+                releaseTo(Math.min(deliveredByPeer, sent), released);
             }
             List<Entry<M>> rest = new ArrayList<>(entries);
             entries.clear();
@@ -296,18 +366,16 @@ public final class ReplayBuffer<M> {
         }
     }
 
-    private List<Entry<M>> releaseTo(long count) {
+    private void releaseTo(long count, List<Entry<M>> out) {
         if (count <= acknowledged) {
-            return Collections.emptyList();
+            return;
         }
-        List<Entry<M>> out = new ArrayList<>((int) Math.min(count - acknowledged, entries.size()));
         while (!entries.isEmpty() && entries.peekFirst().position() <= count) {
             Entry<M> e = entries.pollFirst();
             bytes -= e.payload().length;
             out.add(e);
         }
         acknowledged = count;
-        return out;
     }
 
     private String describe() {

@@ -2,6 +2,7 @@ package dev.vigil.internal.session;
 
 import org.jetbrains.annotations.Nullable;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -63,7 +64,23 @@ public final class SessionChannel<M> {
      * @throws SessionProtocolException if it is malformed, goes backwards or confirms frames never sent
      */
     public List<ReplayBuffer.Entry<M>> onAck(byte[] b, int off, int len) throws SessionProtocolException {
-        return link.acks().onAck(SessionWire.decodeAck(b, off, len));
+        List<ReplayBuffer.Entry<M>> released = new ArrayList<>();
+        onAck(b, off, len, released);
+        return released;
+    }
+
+    /**
+     * As {@link #onAck(byte[], int, int)}, into the reader's own list, so an ACK allocates none.
+     *
+     * @param b        the bytes
+     * @param off      where its payload starts
+     * @param len      the payload's length
+     * @param released receives the entries it confirmed, oldest first
+     * @throws SessionProtocolException if it is malformed, goes backwards or confirms frames never sent
+     */
+    public void onAck(byte[] b, int off, int len, List<ReplayBuffer.Entry<M>> released)
+            throws SessionProtocolException {
+        link.acks().onAck(SessionWire.decodeAck(b, off, len), released);
     }
 
     /**
@@ -74,11 +91,23 @@ public final class SessionChannel<M> {
      * @return the entries, oldest first; write their {@link ReplayBuffer.Entry#payload()} as DATA frames
      */
     public List<ReplayBuffer.Entry<M>> pull(int max) {
-        List<ReplayBuffer.Entry<M>> next = link.session().out().next(written, max);
-        if (!next.isEmpty()) {
-            written = next.getLast().position();
-        }
+        List<ReplayBuffer.Entry<M>> next = new ArrayList<>();
+        pull(max, next);
         return next;
+    }
+
+    /**
+     * As {@link #pull(int)}, into the writer's own list, so a batch allocates none.
+     *
+     * @param max  the most to take
+     * @param into receives the entries, oldest first
+     */
+    public void pull(int max, List<ReplayBuffer.Entry<M>> into) {
+        int before = into.size();
+        link.session().out().next(written, max, into);
+        if (into.size() > before) {
+            written = into.getLast().position();
+        }
     }
 
     /** {@return whether {@link #pull} has something: a send or a replayed frame not yet written here} */

@@ -25,7 +25,7 @@ public final class Settlement {
      */
     public static <M> void confirm(List<ReplayBuffer.Entry<M>> released) {
         for (ReplayBuffer.Entry<M> e : released) {
-            e.delivered().complete(null);
+            e.confirm();
         }
     }
 
@@ -57,7 +57,7 @@ public final class Settlement {
     public static <M> List<M> fail(List<ReplayBuffer.Entry<M>> back, IOException error) {
         List<M> messages = new ArrayList<>(back.size());
         for (ReplayBuffer.Entry<M> e : back) {
-            e.delivered().completeExceptionally(error);
+            e.fail(error);
             messages.add(e.message());
         }
         return List.copyOf(messages);

@@ -28,6 +28,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.DoubleSupplier;
 
@@ -71,7 +72,7 @@ public final class EmbeddedConnection<M> implements AutoCloseable {
     private long now = START;
     private volatile long deadline = ConnectionCore.NO_DEADLINE;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<String> started = new ConcurrentLinkedQueue<>();
+    private final ConcurrentHashMap<String, Integer> started = new ConcurrentHashMap<>();
     private final WrittenBytes written = new WrittenBytes();
     private boolean helloTaken;
     private final StallLedger stalls = new StallLedger();
@@ -407,7 +408,7 @@ public final class EmbeddedConnection<M> implements AutoCloseable {
      * @return how many such tasks it started
      */
     public int threadsStarted(String role) {
-        return (int) started.stream().filter(role::equals).count();
+        return started.getOrDefault(role, 0);
     }
 
     /** Runs the work the connection handed to other threads (a writer, a state change), until there is none. */
@@ -479,7 +480,7 @@ public final class EmbeddedConnection<M> implements AutoCloseable {
 
         @Override
         public void spawn(String role, Runnable task) {
-            owner.started.add(role);
+            owner.started.merge(role, 1, Integer::sum);
             owner.tasks.add(task);
         }
 

@@ -155,7 +155,8 @@ final class Timing<M> {
                     verdict.stalled(), heartbeat.rtt());
             return core.closeDeadline();
         }
-        if (verdict.suspect() && core.transition(ConnectionState.ACTIVE, ConnectionState.SUSPECT)) {
+        if (verdict.suspect() && !core.readerBusy()
+                && core.transition(ConnectionState.ACTIVE, ConnectionState.SUSPECT)) {
             log.info("{}: peer suspect after {} of silence", core.logName(), Durations.format(verdict.judged()));
             VigilEvents.stateChanged(core, ConnectionState.ACTIVE, ConnectionState.SUSPECT, verdict.judged());
             core.dispatch.postStateChange(ConnectionState.ACTIVE, ConnectionState.SUSPECT);

@@ -24,7 +24,11 @@ public interface Transport {
     /** Moves this connection's timer deadline ({@link ConnectionCore#NO_DEADLINE} cancels it). */
     void schedule(long deadline);
 
-    /** Whether bytes have arrived that the reader is about to handle (then the silence is not proven). */
+    /**
+     * Whether bytes have arrived that the reader is about to handle (then the silence is not proven): asked before a
+     * verdict calls the peer suspect or dead, so a reader this process could not schedule is not taken for a
+     * silent peer.
+     */
     boolean readerBusy();
 
     /** Maps a failed write to a close reason: the transport's one mapping of I/O failures. */

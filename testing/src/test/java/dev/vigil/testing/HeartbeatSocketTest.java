@@ -52,6 +52,12 @@ class HeartbeatSocketTest {
      */
     private static final Duration WAKE_UP_NOISE = Duration.ofMillis(20);
 
+    /**
+     * How long after a deadline the timer means to wake, so that deadlines near each other share a wake-up: planned
+     * lateness, never counted as a stall (docs/heartbeats.md, "One timer, coalesced").
+     */
+    private static final Duration TIMER_COALESCE = Duration.ofMillis(4);
+
     /** A server that records how and when each connection closed. */
     private record Closed(long atNanos, CloseReason reason) {
     }
@@ -106,7 +112,10 @@ class HeartbeatSocketTest {
             c.close();
         }
         long worst = detections.stream().mapToLong(Long::longValue).max().orElseThrow();
-        assertTrue(worst <= timeout.plus(WAKE_UP_NOISE).toMillis(), "worst silence less the measured stall " + worst
+        // A verdict is judged at a wake-up planned TIMER_COALESCE after the deadline, and that wake-up may be late by
+        // just under the stall threshold without the lateness being a stall: that much is the promise's slack.
+        assertTrue(worst <= timeout.plus(TIMER_COALESCE).plus(WAKE_UP_NOISE).toMillis(),
+                "worst silence less the measured stall " + worst
                 + " ms: " + detections + "; from the blackhole to onClose: " + walls);
     }
 

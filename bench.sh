@@ -60,9 +60,12 @@ fi
 # rows of each profile (short: the rows the targets of issue 14 hold). A row is JMH parameters, then optionally "@"
 # and the implementations it runs (all three if none): socket has one platform thread per connection, so it idles at
 # 1,000 connections only; throughput adds vigil-sessions (Vigil with sessions on both ends, which the report shows
-# next to vigil) on all of vigil's rows in short and on the 64-byte rows in full. "@none" marks a benchmark without
+# next to vigil) on all of vigil's rows in short and on the 64-byte rows in full, and in full on the 64-byte rows
+# socket-virtual (the socket floor on virtual threads: what the design of a virtual thread per connection costs
+# without Vigil's own work, shown next to vigil). "@none" marks a benchmark without
 # implementations (broadcast: Vigil only, its rows are topologies, which JMH runs in a fork each, one after the other).
 with_sessions='vigil vigil-sessions netty socket'
+with_floor="$with_sessions socket-virtual"
 declare -A include=(
   [throughput]='ThroughputBenchmark'
   [latency]='LatencyBenchmark'
@@ -90,11 +93,11 @@ rows() { # profile benchmark
     short:throughput) # the rows the targets hold: 64 B, window 1 at 1 to 1,024 connections, window 16 at 16 and up
       for c in 1 16 256 1024; do echo "-p payload=64 -p window=1 -p connections=$c@$with_sessions"; done
       for c in 16 256 1024; do echo "-p payload=64 -p window=16 -p connections=$c@$with_sessions"; done ;;
-    full:throughput) # sessions on the 64-byte rows only, to keep the profile under 50 minutes
+    full:throughput) # sessions and the virtual-thread floor on the 64-byte rows only, to keep the profile short
       for p in 64 1024; do
         for w in 1 16; do
           for c in 1 16 256 1024; do
-            if [[ $p == 64 ]]; then echo "-p payload=$p -p window=$w -p connections=$c@$with_sessions"
+            if [[ $p == 64 ]]; then echo "-p payload=$p -p window=$w -p connections=$c@$with_floor"
             else echo "-p payload=$p -p window=$w -p connections=$c"; fi
           done
         done

@@ -48,8 +48,11 @@ public class ThroughputBenchmark {
     /** How long the benchmark method sleeps between samples of the counters. */
     private static final long SAMPLE_MILLIS = 20;
 
-    /** {@code vigil-sessions}: Vigil with a {@code SessionPolicy} on both sides, next to plain {@code vigil}. */
-    @Param({"vigil", "vigil-sessions", "netty", "socket"})
+    /**
+     * {@code vigil-sessions}: Vigil with a {@code SessionPolicy} on both sides, next to plain {@code vigil};
+     * {@code socket-virtual}: the {@code socket} floor on virtual threads.
+     */
+    @Param({"vigil", "vigil-sessions", "netty", "socket", "socket-virtual"})
     public String impl;
 
     @Param({"64", "1024"})

@@ -47,8 +47,8 @@ class BenchmarksSmokeTest {
     void everyBenchmarkRunsAndTheReportHasARowForEach(@TempDir Path dir) throws Exception {
         long fdsBefore = openFiles();
         List<Path> results = new ArrayList<>();
-        // JMH adds parameter values up: this appends vigil-sessions to the three implementations.
-        results.add(run(dir, ThroughputBenchmark.class, o -> o.param("impl", "vigil-sessions")
+        // JMH adds parameter values up: this appends vigil-sessions and socket-virtual to the three implementations.
+        results.add(run(dir, ThroughputBenchmark.class, o -> o.param("impl", "vigil-sessions", "socket-virtual")
                 .param("payload", "64").param("connections", "2").param("window", "1", "16")));
         results.add(run(dir, LatencyBenchmark.class, o -> o.param("impl", "vigil-spin"))); // readSpin on
         // Two client JVMs of 25 connections each, as 19,000 take two of 9,500; long enough for every connection to
@@ -69,6 +69,9 @@ class BenchmarksSmokeTest {
                 "50 conn: heartbeat lateness p99 (ms)", "50 conn: heartbeat lateness, largest (ms)", "median (ms)",
                 "worst (ms)")) {
             assertEveryImplHasAFigure(md, row);
+        }
+        for (String beside : List.of("### Sessions on and off", "### Vigil and the floor of a virtual thread")) {
+            assertTrue(md.contains(beside), beside + " in:\n" + md);
         }
         for (String topology : List.of("one-node", "two-nodes-redis")) {
             assertTrue(md.lines().anyMatch(l -> l.matches("\\| " + topology

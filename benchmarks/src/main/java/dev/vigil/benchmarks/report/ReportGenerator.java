@@ -248,7 +248,9 @@ public final class ReportGenerator {
             md.append("Bytes allocated per echoed message (lower is better):\n\n");
             Table.write(md, "Payload, window, connections", rows(groups, label, ReportGenerator::allocPerMessage));
         }
-        SessionsSection.write(md, groups);
+        for (BesideVigilSection section : BesideVigilSection.ALL) {
+            section.write(md, groups);
+        }
     }
 
     private void latency() {

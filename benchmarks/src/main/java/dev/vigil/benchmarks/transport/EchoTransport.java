@@ -30,7 +30,8 @@ public sealed interface EchoTransport extends AutoCloseable
      * {@return a new transport}
      *
      * @param impl {@code vigil}, {@code vigil-sessions}, {@code vigil-spin} (readers spin before they block),
-     *             {@code netty} or {@code socket}
+     *             {@code netty}, {@code socket} (a platform thread per connection) or {@code socket-virtual} (the
+     *             same on virtual threads)
      */
     static EchoTransport of(String impl) {
         return switch (impl.toLowerCase(Locale.ROOT)) {
@@ -41,9 +42,10 @@ public sealed interface EchoTransport extends AutoCloseable
             case String s when s.startsWith("vigil-spin-") ->
                     new VigilTransport(null, Duration.ofNanos(1_000L * Integer.parseInt(s.substring(11))));
             case "netty" -> new NettyTransport();
-            case "socket" -> new SocketTransport();
+            case "socket" -> new SocketTransport(false);
+            case "socket-virtual" -> new SocketTransport(true);
             default -> throw new IllegalArgumentException("impl: " + impl
-                    + " (expected vigil, vigil-sessions, vigil-spin, netty or socket)");
+                    + " (expected vigil, vigil-sessions, vigil-spin, netty, socket or socket-virtual)");
         };
     }
 

@@ -17,18 +17,28 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The floor: plain {@link Socket}s, one platform thread per connection on each side, buffered streams, and the
- * {@link Frames} framing. A connection's thread reads frames, and flushes what it wrote once its input is drained; a
- * heartbeat is driven by {@code SO_TIMEOUT} on that same thread.
+ * The floor: plain {@link Socket}s, one thread per connection on each side, buffered streams, and the {@link Frames}
+ * framing. A connection's thread reads frames, and flushes what it wrote once its input is drained; a heartbeat is
+ * driven by {@code SO_TIMEOUT} on that same thread. {@code socket} runs platform threads (the kernel wakes a blocked
+ * reader itself); {@code socket-virtual} runs the same code on virtual threads, so it pays what Vigil's design pays
+ * for a blocking read (the JDK's poller and scheduler) and nothing of Vigil's own work: the floor of a virtual thread
+ * per connection.
  */
 final class SocketTransport implements EchoTransport {
     private static final int BUFFER = 8192;
     private static final AtomicInteger IDS = new AtomicInteger();
 
+    private final boolean virtual;
+
     private final Set<Peer> peers = ConcurrentHashMap.newKeySet();
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket serverSocket;
     private volatile boolean closed;
+
+    /** @param virtual whether every connection's thread (and the accept loop's) is a virtual thread */
+    SocketTransport(boolean virtual) {
+        this.virtual = virtual;
+    }
 
     @Override
     public InetSocketAddress startServer(Heartbeat heartbeat, ServerEvents events) throws IOException {
@@ -96,7 +106,8 @@ final class SocketTransport implements EchoTransport {
 
     private void start(String name, Runnable task) {
         Thread[] self = new Thread[1];
-        self[0] = Thread.ofPlatform().name(name).daemon(true).unstarted(() -> {
+        Thread.Builder builder = virtual ? Thread.ofVirtual() : Thread.ofPlatform().daemon(true);
+        self[0] = builder.name(name).unstarted(() -> {
             try {
                 task.run();
             } finally {

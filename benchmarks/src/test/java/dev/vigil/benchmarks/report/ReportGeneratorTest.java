@@ -57,6 +57,21 @@ class ReportGeneratorTest {
     }
 
     @Test
+    void vigilStandsNextToTheVirtualThreadFloorAsVigilDividedByTheFloorPerRound() throws IOException {
+        List<String> results = new ArrayList<>();
+        throughput(results, "16", new double[] {100, 200, 60}, new double[] {200, 200, 100});
+        // Per round vigil ÷ floor: 100/125 = 0.80, 200/250 = 0.80, 60/50 = 1.20: median 0.80.
+        beside(results, "socket-virtual", "16", new double[] {125, 250, 50}, 100);
+        String md = report(results);
+
+        assertTrue(md.contains("### Vigil and the floor of a virtual thread per connection"), md);
+        assertTrue(md.contains("| Payload, window, connections | vigil msg/s | socket-virtual msg/s "
+                + "| vigil ÷ socket-virtual |"), md);
+        assertTrue(md.contains("| 64 B, window 16, 16 conn | 100 | 125 | 0.80× (0.80–1.20) † |"), md);
+        assertTrue(!md.contains("Sessions on and off"), md);
+    }
+
+    @Test
     void withoutSessionRunsThereIsNoSessionsTable() throws IOException {
         List<String> results = new ArrayList<>();
         throughput(results, "16", new double[] {100, 110, 90}, new double[] {200, 200, 100});
@@ -201,12 +216,18 @@ class ReportGeneratorTest {
 
     /** vigil-sessions on one throughput row, 64 B and window 16, one figure per round. */
     private static void sessions(List<String> into, String connections, double[] messages, double bytesPerMessage) {
+        beside(into, "vigil-sessions", connections, messages, bytesPerMessage);
+    }
+
+    /** {@code impl} on one throughput row, 64 B and window 16, one figure per round. */
+    private static void beside(List<String> into, String impl, String connections, double[] messages,
+                               double bytesPerMessage) {
         for (int round = 1; round <= messages.length; round++) {
             Map<String, String> secondary = new LinkedHashMap<>();
             secondary.put("messages", score(messages[round - 1]));
             secondary.put("cpuNanos", score(1e9));
             secondary.put("gc.alloc.rate", score(bytesPerMessage * messages[round - 1] / (1 << 20)));
-            into.add(result(TP, Map.of("impl", "vigil-sessions", "payload", "64", "window", "16", "connections",
+            into.add(result(TP, Map.of("impl", impl, "payload", "64", "window", "16", "connections",
                     connections), round, secondary));
         }
     }

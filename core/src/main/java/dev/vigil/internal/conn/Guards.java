@@ -76,6 +76,9 @@ final class Guards {
 
     /** {@return whether the current thread belongs to a connection other than {@code target}} */
     static boolean onAnotherConnection(ConnectionCore<?> target) {
+        if (target.onReader()) {
+            return false; // a reply from target's own callback, the common send: no look-up in the shared map
+        }
         ConnectionCore<?> owner = OWNERS.get(Thread.currentThread());
         return owner != null && owner != target;
     }

@@ -10,8 +10,11 @@ import dev.vigil.internal.guard.ReadBufferSizer;
  * thread-safe: one reader owns it.
  */
 public final class InboundBuffer {
-    /** What an idle connection holds. */
-    public static final int MIN_SIZE = 512;
+    /**
+     * What an idle connection holds: room for its heartbeat frames (13 bytes each) and small messages. A read that
+     * fills it doubles it, so a busy connection reaches its size within a few reads and keeps it while reads fill it.
+     */
+    public static final int MIN_SIZE = 64;
     private static final int MAX_ADAPTIVE_SIZE = 64 * 1024;
     private static final byte[] EMPTY = new byte[0];
     private static final ReadBufferSizer SIZER = new ReadBufferSizer();

@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class InboundBufferTest {
 
     @Test
-    void anIdleBufferHolds512BytesGrowsWhenReadsFillItAndShrinksBackAfterSmallReads() {
+    void anIdleBufferHolds64BytesGrowsWhenReadsFillItAndShrinksBackAfterSmallReads() {
         InboundBuffer in = new InboundBuffer(1 << 20);
         in.allocate();
-        assertEquals(InboundBuffer.MIN_SIZE, in.array().length);
+        assertEquals(64, in.array().length);
         for (int i = 0; i < 4; i++) {
             in.prepareRead();
             int space = in.writable();

@@ -194,14 +194,8 @@ final class FrameWriter<M> {
             metrics.sent(core, frames, buffer.size);
         }
         long now = clock.nanoTime();
-        boolean sparse = now - lastWriteNanos >= sparseAfter;
+        buffer.written(now, lastWriteNanos, sparseAfter);
         lastWriteNanos = now;
-        buffer.size = 0;
-        if (sparse) {
-            // A write long after the one before (a heartbeat's PING or PONG on an idle connection): the array would
-            // sit unused until the next, so it goes now; one that writes often keeps its array.
-            buffer.trim(0);
-        }
     }
 
     /** Completes the futures of a written batch (or fails them with {@code error}) and empties it. */

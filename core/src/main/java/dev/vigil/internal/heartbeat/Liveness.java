@@ -25,9 +25,10 @@ import java.util.function.DoubleSupplier;
  * draw), so that the timer's look one drawn interval after our previous PING finds it due when that PING's answer
  * took less than the allowance.
  *
- * <p>The detector may be fed gaps by the reader thread while the timer thread evaluates, so it sits behind this
- * object's monitor (around a few field reads and writes that never block; no lock object per connection); the rest
- * is the evaluating thread's alone.
+ * <p>An adaptive detector may be fed gaps by the reader thread while the timer thread evaluates, so it sits behind
+ * this object's monitor (around a few field reads and writes that never block; no lock object per connection); a
+ * fixed one is immutable and read without it (the field is volatile, since a peer's minimum may replace it). The
+ * rest is the evaluating thread's alone.
  */
 final class Liveness {
 
@@ -60,7 +61,7 @@ final class Liveness {
     }
 
     private final DoubleSupplier random;
-    private Detector detector;
+    private volatile Detector detector;
     private long peerMinimum;
     private boolean pinged;
     private long lastPing;
@@ -99,6 +100,10 @@ final class Liveness {
 
     /** The PING interval before jitter, {@link Detector#NEVER} for none. */
     long pingAfter() {
+        Detector d = detector;
+        if (!d.adaptive()) {
+            return d.pingAfter();
+        }
         synchronized (this) {
             return detector.pingAfter();
         }
@@ -160,11 +165,20 @@ final class Liveness {
         long suspectAfter;
         long deadAfter;
         double jitter;
-        synchronized (this) {
-            pingAfter = detector.pingAfter();
-            suspectAfter = detector.suspectAfter();
-            deadAfter = detector.deadAfter();
-            jitter = detector.jitter();
+        Detector d = detector;
+        if (d.adaptive()) {
+            synchronized (this) {
+                d = detector;
+                pingAfter = d.pingAfter();
+                suspectAfter = d.suspectAfter();
+                deadAfter = d.deadAfter();
+                jitter = d.jitter();
+            }
+        } else {
+            pingAfter = d.pingAfter();
+            suspectAfter = d.suspectAfter();
+            deadAfter = d.deadAfter();
+            jitter = d.jitter();
         }
         long silence = now - since;
         long stalled = pauses.stalledWithin(since, now);

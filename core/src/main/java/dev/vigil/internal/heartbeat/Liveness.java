@@ -6,7 +6,6 @@ import org.jetbrains.annotations.Nullable;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -21,14 +20,11 @@ import java.util.function.DoubleSupplier;
  *
  * <p><b>Jitter.</b> Each silence draws its PING interval between {@code interval * (1 - jitter)} and
  * {@code interval}, never below the peer's announced minimum, from an injected source (tests make it
- * deterministic). A PING may go up to {@link #ANSWER_ALLOWANCE} sooner than its draw (never sooner than the shortest
- * draw), so that the timer's look one drawn interval after our previous PING finds it due when that PING's answer
- * took less than the allowance.
+ * deterministic).
  *
- * <p>An adaptive detector may be fed gaps by the reader thread while the timer thread evaluates, so it sits behind
- * this object's monitor (around a few field reads and writes that never block; no lock object per connection); a
- * fixed one is immutable and read without it (the field is volatile, since a peer's minimum may replace it). The
- * rest is the evaluating thread's alone.
+ * <p>The detector may be fed gaps by the reader thread while the timer thread evaluates, so it sits behind this
+ * object's monitor (around a few field reads and writes that never block; no lock object per connection); the rest
+ * is the evaluating thread's alone.
  */
 final class Liveness {
 
@@ -61,23 +57,13 @@ final class Liveness {
     }
 
     private final DoubleSupplier random;
-    private volatile Detector detector;
+    private Detector detector;
     private long peerMinimum;
     private boolean pinged;
     private long lastPing;
     private long pings;
     private long drawnFor = Long.MIN_VALUE;
     private long drawnPingAfter = Detector.NEVER;
-    /** The interval drawn at our last PING for the silence its answer starts, or {@link Detector#NEVER}. */
-    private long nextDraw = Detector.NEVER;
-
-    /**
-     * How much sooner than its drawn interval a PING may go, at most (and never sooner than the shortest draw): a
-     * PONG starts the next silence a round trip after our PING, so the timer, which never hears of the PONG, looks
-     * again one drawn interval after the PING, and sends the next PING then if the answer came within this. One look
-     * per beat instead of two (one finding the silence a round trip short, one a round trip later).
-     */
-    static final long ANSWER_ALLOWANCE = TimeUnit.MILLISECONDS.toNanos(20);
 
     /** A liveness whose jitter is drawn from {@link ThreadLocalRandom}. */
     Liveness(Detector detector) {
@@ -100,10 +86,6 @@ final class Liveness {
 
     /** The PING interval before jitter, {@link Detector#NEVER} for none. */
     long pingAfter() {
-        Detector d = detector;
-        if (!d.adaptive()) {
-            return d.pingAfter();
-        }
         synchronized (this) {
             return detector.pingAfter();
         }
@@ -165,20 +147,11 @@ final class Liveness {
         long suspectAfter;
         long deadAfter;
         double jitter;
-        Detector d = detector;
-        if (d.adaptive()) {
-            synchronized (this) {
-                d = detector;
-                pingAfter = d.pingAfter();
-                suspectAfter = d.suspectAfter();
-                deadAfter = d.deadAfter();
-                jitter = d.jitter();
-            }
-        } else {
-            pingAfter = d.pingAfter();
-            suspectAfter = d.suspectAfter();
-            deadAfter = d.deadAfter();
-            jitter = d.jitter();
+        synchronized (this) {
+            pingAfter = detector.pingAfter();
+            suspectAfter = detector.suspectAfter();
+            deadAfter = detector.deadAfter();
+            jitter = detector.jitter();
         }
         long silence = now - since;
         long stalled = pauses.stalledWithin(since, now);
@@ -189,22 +162,19 @@ final class Liveness {
         long earliestPing = earliestPing(pingAfter, jitter);
         if (since != drawnFor) {
             drawnFor = since;
-            drawnPingAfter = nextDraw != Detector.NEVER ? Math.max(earliestPing, nextDraw)
-                    : draw(pingAfter, jitter, earliestPing);
-            nextDraw = Detector.NEVER;
+            drawnPingAfter = pingAfter == Detector.NEVER ? Detector.NEVER
+                    : Math.max(earliestPing, pingAfter - (long) (pingAfter * jitter * random.getAsDouble()));
         }
         // Judgement runs on the silence less our stalls; those deadlines move by whatever stall is measured later.
         long judgedSince = since + stalled;
         long suspectAt = suspected ? HeartbeatTimer.STOP : plus(judgedSince, suspectAfter);
         boolean pingedInSilence = pinged && lastPing - since >= 0;
-        if (drawnPingAfter != Detector.NEVER && !pingedInSilence && silence >= Math.max(earliestPing,
-                drawnPingAfter - allowance(pingAfter, earliestPing))) {
+        if (drawnPingAfter != Detector.NEVER && silence >= drawnPingAfter && !pingedInSilence) {
             pinged = true;
             lastPing = now;
             pings++;
-            nextDraw = draw(pingAfter, jitter, earliestPing);
             long next = suspectAt != HeartbeatTimer.STOP && suspectAt - now <= 0 ? now
-                    : Math.min(Math.min(plus(judgedSince, deadAfter), suspectAt), plus(now, nextDraw));
+                    : Math.min(Math.min(plus(judgedSince, deadAfter), suspectAt), plus(now, earliestPing));
             return new Verdict(Action.PING, next, silence, stalled);
         }
         if (suspectAt != HeartbeatTimer.STOP && suspectAt - now <= 0) {
@@ -227,17 +197,6 @@ final class Liveness {
             n = Math.min(n, plus(now, earliestPing));
         }
         return n;
-    }
-
-    /** {@return how much sooner than drawn a PING may go: {@link #ANSWER_ALLOWANCE}, at most a quarter of the spread} */
-    private static long allowance(long pingAfter, long earliestPing) {
-        return Math.max(0, Math.min(ANSWER_ALLOWANCE, (pingAfter - earliestPing) / 4));
-    }
-
-    /** Draws one silence's PING interval, between the shortest and {@code pingAfter}. */
-    private long draw(long pingAfter, double jitter, long earliestPing) {
-        return pingAfter == Detector.NEVER ? Detector.NEVER
-                : Math.max(earliestPing, pingAfter - (long) (pingAfter * jitter * random.getAsDouble()));
     }
 
     /** The shortest PING interval a draw can give. */

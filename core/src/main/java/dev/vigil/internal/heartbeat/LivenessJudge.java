@@ -93,9 +93,7 @@ public final class LivenessJudge implements HeartbeatJudge {
 
     @Override
     public Verdict judge(long now, long quietSince, boolean suspected, Pauses pauses) {
-        // The manager's ledger answers as it is; anything else through a view.
-        Stalls stalls = pauses instanceof Stalls ledger ? ledger : pauses::stalledWithin;
-        Liveness.Verdict v = liveness.evaluate(now, quietSince, stalls, suspected);
+        Liveness.Verdict v = liveness.evaluate(now, quietSince, pauses::stalledWithin, suspected);
         return new Verdict(v.action() == Liveness.Action.PING, v.action() == Liveness.Action.SUSPECT,
                 v.action() == Liveness.Action.DEAD, v.next(), v.silence(), v.stalled());
     }

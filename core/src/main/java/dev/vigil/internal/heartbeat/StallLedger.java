@@ -7,7 +7,7 @@ import dev.vigil.internal.conn.Pauses;
  * manager's timer's, in production), or a fresh one that a test's {@code EmbeddedConnection} records its simulated
  * stalls into.
  */
-public final class StallLedger implements Pauses, Stalls {
+public final class StallLedger implements Pauses {
     private final LocalPauses ledger;
 
     /** An empty ledger of its own. */

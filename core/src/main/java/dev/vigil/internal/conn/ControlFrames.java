@@ -14,8 +14,12 @@ final class ControlFrames {
     private final Framing framing;
     private final Clock clock;
     private final Pings pings;
-    private long[] pongs = new long[0];
+    /** The first PONG owed, in a field: an honest peer has one PING unanswered at a time, so no array is kept. */
+    private long firstPong;
+    /** The PONGs owed after the first, for a peer that sent several PINGs before we wrote. */
+    private long[] morePongs = NO_PONGS;
     private int pongCount;
+    private static final long[] NO_PONGS = new long[0];
     private boolean pingRequested;
     /** The writer's byte count when our last PING was encoded: everything before it is read once it is answered. */
     private long pingAtBytes;
@@ -33,10 +37,15 @@ final class ControlFrames {
     }
 
     void pong(long nonce) {
-        if (pongCount == pongs.length) {
-            pongs = Arrays.copyOf(pongs, Math.max(2, pongCount * 2));
+        if (pongCount == 0) {
+            firstPong = nonce;
+        } else {
+            if (pongCount - 1 == morePongs.length) {
+                morePongs = Arrays.copyOf(morePongs, Math.max(2, morePongs.length * 2));
+            }
+            morePongs[pongCount - 1] = nonce;
         }
-        pongs[pongCount++] = nonce;
+        pongCount++;
     }
 
     void ping() {
@@ -64,8 +73,11 @@ final class ControlFrames {
      */
     int encode(OutBuffer out, long bytesOut) {
         int frames = pongCount;
-        for (int i = 0; i < pongCount; i++) {
-            framing.encodePong(out, pongs[i]);
+        if (pongCount > 0) {
+            framing.encodePong(out, firstPong);
+            for (int i = 0; i < pongCount - 1; i++) {
+                framing.encodePong(out, morePongs[i]);
+            }
         }
         pongCount = 0;
         if (pingRequested) {

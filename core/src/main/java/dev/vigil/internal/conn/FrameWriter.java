@@ -38,6 +38,11 @@ final class FrameWriter<M> {
     private volatile long framesOut;
     private volatile long bytesOut;
     private volatile long lastWriteNanos;
+    /**
+     * A flush this long after the one before gives its array back once written: half the idle interval the timer last
+     * passed to {@link #trimIdle}, so a connection that only heartbeats holds no write buffer between its beats.
+     */
+    private volatile long sparseAfter = TimeUnit.MILLISECONDS.toNanos(500);
     /** Bytes of the flush in progress not yet taken by the socket: the write deadline watches them. */
     private volatile int pending;
     /** The connection's reader is inside a write (an inline reply): the peer's silence still counts. */
@@ -188,8 +193,9 @@ final class FrameWriter<M> {
         if (metrics != MetricsObserver.NONE) {
             metrics.sent(core, frames, buffer.size);
         }
-        lastWriteNanos = clock.nanoTime();
-        buffer.size = 0;
+        long now = clock.nanoTime();
+        buffer.written(now, lastWriteNanos, sparseAfter);
+        lastWriteNanos = now;
     }
 
     /** Completes the futures of a written batch (or fails them with {@code error}) and empties it. */
@@ -228,6 +234,9 @@ final class FrameWriter<M> {
     /** Gives back the write buffer and queue arrays of a connection idle for an interval (a second at most). */
     void trimIdle(long now, long interval, Outbound<M> out) {
         long idleFor = Math.min(interval, TimeUnit.SECONDS.toNanos(1));
+        if (sparseAfter != idleFor / 2) {
+            sparseAfter = idleFor / 2;
+        }
         if (now - lastWriteNanos < idleFor || !lock.tryLock()) {
             return;
         }
@@ -248,7 +257,7 @@ final class FrameWriter<M> {
 
     /** Gives back the arrays of an idle connection. */
     void trim() {
-        buffer.trim(1024);
+        buffer.trim(0);
         batch = NO_ENTRIES;
     }
 }

@@ -4,13 +4,22 @@ import dev.vigil.internal.guard.ReadBufferSizer;
 
 /**
  * The bytes a connection has read and not yet decoded. It starts small and adapts: it doubles when reads fill it and
- * halves after a run of small reads, so an idle connection holds {@value #MIN_SIZE} bytes; it grows past that only to
+ * halves after a run of small reads, never below {@value #MIN_SIZE} bytes once grown; a connection that only
+ * heartbeats holds {@value #IDLE_SIZE} bytes, the size it starts with. It grows past that only to
  * hold one large frame, and then with the bytes that arrive, never to the size a header declares
  * ({@link ReadBufferSizer}): a peer that declares a frame of 1 MiB and sends a byte costs 64 KiB, not 1 MiB. Not
  * thread-safe: one reader owns it.
  */
 public final class InboundBuffer {
-    /** What an idle connection holds. */
+    /**
+     * What a connection holds until reads fill it: room for heartbeat frames (13 bytes each) and small messages, so a
+     * connection that only heartbeats keeps no more. A read that fills it doubles it.
+     */
+    public static final int IDLE_SIZE = 64;
+    /**
+     * The smallest a buffer shrinks back to once reads have grown it: a connection that was busy keeps room for a
+     * burst, so reads of varying size never shrink it to a few frames and make it grow again by copies.
+     */
     public static final int MIN_SIZE = 512;
     private static final int MAX_ADAPTIVE_SIZE = 64 * 1024;
     private static final byte[] EMPTY = new byte[0];
@@ -30,7 +39,7 @@ public final class InboundBuffer {
     /** Allocates the idle-sized array; until then the buffer holds nothing. */
     public void allocate() {
         if (buf.length == 0) {
-            buf = new byte[MIN_SIZE];
+            buf = new byte[IDLE_SIZE];
         }
     }
 

@@ -48,7 +48,8 @@ public final class LineFraming implements Framing {
             }
             if (nl < 0) {
                 scanned = in.limit - in.pos;
-                if (scanned > maxFrameSize) {
+                // A line of the maximum may have its \r here and its \n still to come: not too long yet.
+                if (scanned > maxFrameSize && !(scanned == maxFrameSize + 1 && b[in.limit - 1] == '\r')) {
                     throw new Fatal(Kind.FRAME_TOO_LARGE, "peer sent a line longer than the maximum of "
                             + maxFrameSize + " bytes");
                 }

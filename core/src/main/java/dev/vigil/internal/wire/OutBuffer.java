@@ -77,6 +77,23 @@ public final class OutBuffer extends OutputStream {
         }
     }
 
+    /**
+     * Empties the buffer once its bytes are written. A write that came at least {@code sparseAfter} after the one
+     * before ({@code previous}) gives the array back too: on a connection that only heartbeats, a PING or PONG a second,
+     * the array would sit unused until the next one. A connection that writes more often keeps its array, so a busy
+     * one allocates nothing per write.
+     *
+     * @param now         when the bytes were written
+     * @param previous    when the write before was
+     * @param sparseAfter how long after the one before a write must come to give the array back
+     */
+    public void written(long now, long previous, long sparseAfter) {
+        size = 0;
+        if (now - previous >= sparseAfter) {
+            buf = EMPTY;
+        }
+    }
+
     /** Drops the array if it grew past {@code keep} bytes, so an idle connection holds little. */
     public void trim(int keep) {
         if (size == 0 && buf.length > keep) {

@@ -9,11 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class InboundBufferTest {
 
     @Test
-    void anIdleBufferHolds512BytesGrowsWhenReadsFillItAndShrinksBackAfterSmallReads() {
+    void anIdleBufferHolds64BytesGrowsWhenReadsFillItAndShrinksBackTo512AfterSmallReads() {
         InboundBuffer in = new InboundBuffer(1 << 20);
         in.allocate();
-        assertEquals(InboundBuffer.MIN_SIZE, in.array().length);
-        for (int i = 0; i < 4; i++) {
+        assertEquals(64, in.array().length);
+        for (int i = 0; i < 8; i++) {
             in.prepareRead();
             int space = in.writable();
             in.wrote(space, space); // a full read
@@ -27,7 +27,7 @@ class InboundBufferTest {
             in.pos = in.limit;
             in.rewindIfEmpty();
         }
-        assertEquals(InboundBuffer.MIN_SIZE, in.array().length, "back to the idle size");
+        assertEquals(512, in.array().length, "back to the smallest a busy buffer keeps, not below");
         in.release();
         assertEquals(0, in.array().length);
     }

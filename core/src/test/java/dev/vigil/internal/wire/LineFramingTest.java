@@ -11,6 +11,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The line framing's decoder and encoder, without a connection. */
 class LineFramingTest {
@@ -65,6 +66,20 @@ class LineFramingTest {
         feed("CLOSE 10 flood\nCLOSE 3\nCLOSE\nCLOSE x\nCLOSE 010 a\nCLOSE 70000\nCLOSE 1x\n");
         assertEquals(List.of("CLOSE 10 [flood]", "CLOSE 3 []", "line CLOSE", "line CLOSE x", "line CLOSE 010 a",
                 "line CLOSE 70000", "line CLOSE 1x"), seen);
+    }
+
+    @Test
+    void aLineOfTheMaximumWhoseLineBreakArrivesSplitAfterItsCarriageReturnIsNotTooLong() throws Fatal {
+        feed("0123456789abcdef\r"); // 16 bytes, the maximum, and the \r: the \n may still come
+        feed("\n");
+        assertEquals(List.of("line 0123456789abcdef"), seen);
+    }
+
+    @Test
+    void aLineOfTheMaximumAndOneMoreByteIsTooLongEvenBeforeItsEnd() {
+        Fatal fatal = assertThrows(Fatal.class, () -> feed("0123456789abcdef\rx"));
+        assertEquals(Kind.FRAME_TOO_LARGE, fatal.reason.kind());
+        assertTrue(fatal.getMessage().contains("longer than the maximum of 16"), fatal.getMessage());
     }
 
     @Test

@@ -145,7 +145,7 @@ final class Timing<M> {
         }
         Verdict verdict = heartbeat.judge(now, quietSince, state == ConnectionState.SUSPECT, pauses);
         if (verdict.dead()) {
-            if (core.readerBusy()) {
+            if (unheard()) {
                 return now + DEFER; // bytes arrived and the reader is about to run: not silence
             }
             if (!core.heartbeatTimeout(deadReason(verdict), now)) {
@@ -155,7 +155,7 @@ final class Timing<M> {
                     verdict.stalled(), heartbeat.rtt());
             return core.closeDeadline();
         }
-        if (verdict.suspect() && !core.readerBusy()
+        if (verdict.suspect() && !unheard()
                 && core.transition(ConnectionState.ACTIVE, ConnectionState.SUSPECT)) {
             log.info("{}: peer suspect after {} of silence", core.logName(), Durations.format(verdict.judged()));
             VigilEvents.stateChanged(core, ConnectionState.ACTIVE, ConnectionState.SUSPECT, verdict.judged());
@@ -165,6 +165,14 @@ final class Timing<M> {
             outbound.requestPing();
         }
         return verdict.next();
+    }
+
+    /**
+     * Whether the peer's bytes are here but not yet read: the reader is runnable, or it waits in a read while bytes
+     * wait in the transport (this process did not schedule it). Either way the silence is ours, not the peer's.
+     */
+    private boolean unheard() {
+        return core.readerBusy() || (readerWaiting && core.bytesWaiting());
     }
 
     private CloseReason deadReason(Verdict verdict) {

@@ -24,12 +24,19 @@ public interface Transport {
     /** Moves this connection's timer deadline ({@link ConnectionCore#NO_DEADLINE} cancels it). */
     void schedule(long deadline);
 
-    /**
-     * Whether bytes have arrived that the reader is about to handle (then the silence is not proven): asked before a
-     * verdict calls the peer suspect or dead, so a reader this process could not schedule is not taken for a
-     * silent peer.
-     */
+    /** Whether bytes have arrived that the reader is about to handle (then the silence is not proven). */
     boolean readerBusy();
+
+    /**
+     * Whether the peer's bytes wait unread in the transport. Asked only while the reader waits in a read, before a
+     * verdict calls the peer suspect or dead: bytes waiting then mean this process could not schedule its reader,
+     * not that the peer is silent. (While the reader is stuck in a write, bytes waiting prove nothing: it is not
+     * reading them because the peer does not read.) None by default: a transport whose bytes are handed over
+     * synchronously never has any waiting.
+     */
+    default boolean bytesWaiting() {
+        return false;
+    }
 
     /** Maps a failed write to a close reason: the transport's one mapping of I/O failures. */
     CloseReason failure(IOException e);

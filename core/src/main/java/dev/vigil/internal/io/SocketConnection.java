@@ -183,21 +183,22 @@ public final class SocketConnection<M> extends ConnectionCore<M> implements Runn
         timer.schedule(deadline);
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * <p>Two signs: the reader thread is runnable (woken, and waiting for a carrier or running), or the socket holds
-     * bytes nobody has read yet. The second covers a reader that cannot even be woken: when every carrier of the
-     * virtual-thread scheduler is busy, the JDK's poller (a virtual thread itself on JDK 25) does not run either, so
-     * the reader stays parked while the peer's frames wait in the kernel. Asked only when a verdict is about to
-     * call the peer suspect or dead, so the {@code FIONREAD} it costs is rare.
-     */
     @Override
     public boolean readerBusy() {
         Thread reader = readerThread;
-        if (reader != null && reader.getState() == Thread.State.RUNNABLE) {
-            return true;
-        }
+        return reader != null && reader.getState() == Thread.State.RUNNABLE;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code FIONREAD} on the TCP socket (under TLS too: encrypted bytes are bytes the peer sent). It covers a
+     * reader that cannot even be woken: when every carrier of the virtual-thread scheduler is busy, the JDK's poller
+     * (a virtual thread itself on JDK 25) does not run either, so the reader stays parked while the peer's frames
+     * wait in the kernel.
+     */
+    @Override
+    public boolean bytesWaiting() {
         try {
             return raw.getInputStream().available() > 0;
         } catch (IOException e) {

@@ -158,8 +158,8 @@ public final class ReportGenerator {
                         + "and writes this file). ");
         if (rounds > 1) {
             md.append("Every implementation ran in a JVM fork of its own, in ").append(howMany).append(": in "
-                    + "each round every row ran once per implementation, the three forks one after the other (the "
-                    + "order turning from round to round), so that load on the machine falls on all three alike. "
+                    + "each round every row ran once per implementation, the forks of a row one after the other (the "
+                    + "order turning from round to round), so that load on the machine falls on all of them alike. "
                     + "Each figure is the median over the rounds; each ratio is vigil's figure divided by the "
                     + "other's in the same round, the median of those per-round ratios, with their min–max in "
                     + "brackets; ").append(Table.WIDE).append(" marks a ratio whose spread is wider than its gap "
